@@ -1,0 +1,69 @@
+import { SourceLocation } from "./sourceLocation";
+
+export type Severity = "error" | "warning" | "info";
+
+/** Stable codes: scripts and tests match on these, so never rename one. */
+export type FindingCode =
+  // input problems
+  | "yaml-syntax"
+  | "missing-file"
+  | "include-cycle"
+  | "invalid-value"
+  | "undefined-variable"
+  | "unknown-machine"
+  | "unknown-group"
+  | "unknown-agent-override"
+  | "duplicate-agent"
+  // agent graph
+  | "unknown-dependency"
+  | "dependency-cycle"
+  | "cross-machine-dependency"
+  | "port-clash"
+  // container plan
+  | "no-container-plan"
+  | "unassigned-agent"
+  | "duplicate-assignment"
+  | "unknown-agent-in-group"
+  | "vram-over-capacity"
+  | "host-port-clash"
+  | "group-cycle";
+
+export interface Finding {
+  readonly severity: Severity;
+  readonly code: FindingCode;
+  /** What is wrong and what to do about it. */
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+}
+
+export function finding(
+  severity: Severity,
+  code: FindingCode,
+  message: string,
+  at: SourceLocation,
+): Finding {
+  return { severity, code, message, file: at.file, line: at.line };
+}
+
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/** Errors first, then by file, line and code, so output is stable across runs. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank[a.severity] - severityRank[b.severity] ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.code.localeCompare(b.code) ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === "error");
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.severity.toUpperCase()} [${f.code}] ${f.file}:${f.line}: ${f.message}`;
+}
