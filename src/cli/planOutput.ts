@@ -1,0 +1,94 @@
+import { formatFinding } from "../config/finding";
+import { DeploymentPlan } from "../plan/deploymentPlan";
+
+/** The `--json` document: stable key order and sorted lists, so diffs between runs are real. */
+export function planToJson(plan: DeploymentPlan): object {
+  const { machine, config } = plan;
+  const counts = { [machine]: plan.agents.length, [plan.peerAgents[0]?.machine ?? (machine === "mainpc" ? "pc2" : "mainpc")]: plan.peerAgents.length };
+  return {
+    machine,
+    configRoot: config.configRoot,
+    override: config.override,
+    files: config.files,
+    counts: { mainpc: counts["mainpc"], pc2: counts["pc2"], total: plan.agents.length + plan.peerAgents.length },
+    agents: plan.agents.map((a) => ({
+      name: a.name,
+      group: a.group,
+      scriptPath: a.scriptPath,
+      port: a.port,
+      healthCheckPort: a.healthCheckPort,
+      httpHealthPort: a.httpHealthPort,
+      required: a.required,
+      dependencies: a.dependencies,
+      source: a.source,
+    })),
+    legacy: plan.legacy,
+    crossMachineDependencies: plan.crossMachineDependencies,
+    containers: plan.containers.map((c) => ({
+      name: c.name,
+      agents: c.agents.map((a) => a.name),
+      gpu: c.gpu,
+      cpus: c.cpus,
+      memoryMb: c.memoryMb,
+      shmMb: c.shmMb,
+      image: c.image,
+      dependsOn: c.dependsOn,
+      wave: c.wave,
+      publishedPorts: c.publishedPorts,
+    })),
+    waves: plan.waves,
+    longestPath: plan.longestPath,
+    vram: plan.vram,
+    findings: plan.findings,
+  };
+}
+
+export function planToText(plan: DeploymentPlan): string {
+  const out: string[] = [];
+  const { config } = plan;
+  out.push(`Plan for ${plan.machine} from ${config.configRoot} (override: ${config.override ?? "none"})`);
+  out.push(`Files: ${config.files.join(", ")}`);
+  out.push(`Agents: ${plan.agents.length} on ${plan.machine}, ${plan.peerAgents.length} on the other machine, ${plan.agents.length + plan.peerAgents.length} in total`);
+  out.push("");
+  const groups = config.groups.map((g) => g.name);
+  const rows: string[][] = [["group", "agent", "port", "health", "http", "dependencies"]];
+  for (const group of groups) {
+    for (const a of plan.agents.filter((x) => x.group === group)) {
+      rows.push([group, a.name, String(a.port), String(a.healthCheckPort), String(a.httpHealthPort), a.dependencies.join(", ") || "-"]);
+    }
+  }
+  out.push(...table(rows));
+  if (plan.legacy) {
+    out.push("");
+    out.push(`Legacy ${plan.legacy.file}: ${plan.legacy.legacyCount} agents`);
+    out.push(`  missing from v3: ${plan.legacy.missingFromV3.join(", ") || "none"}`);
+    out.push(`  not in legacy:   ${plan.legacy.notInLegacy.join(", ") || "none"}`);
+  }
+  if (plan.crossMachineDependencies.length > 0) {
+    out.push("");
+    out.push("Cross-machine dependencies:");
+    for (const d of plan.crossMachineDependencies) out.push(`  ${d.agent} -> ${d.dependency} (${d.machine})`);
+  }
+  if (plan.containers.length > 0) {
+    out.push("");
+    out.push(`Containers: ${plan.containers.length} in ${plan.waves} health-gated waves (longest path ${plan.longestPath})`);
+    const crows: string[][] = [["wave", "container", "gpu", "cpus", "memory", "waits for", "agents"]];
+    for (const c of plan.containers) {
+      const gpu = c.gpu ? `${c.gpu.vramMb} MiB on ${c.gpu.deviceIds.join(",")}` : "-";
+      crows.push([String(c.wave), c.name, gpu, String(c.cpus), `${c.memoryMb} MiB`, c.dependsOn.join(", ") || "-", c.agents.map((a) => a.name).join(", ")]);
+    }
+    out.push(...table(crows));
+    out.push(`VRAM: ${plan.vram.allocatedMb} of ${plan.vram.capacityMb} MiB allocated (${plan.vram.headroomMb} MiB headroom)`);
+  }
+  out.push("");
+  const errors = plan.findings.filter((f) => f.severity === "error").length;
+  const warnings = plan.findings.filter((f) => f.severity === "warning").length;
+  out.push(`Findings: ${errors} errors, ${warnings} warnings, ${plan.findings.length - errors - warnings} notes`);
+  for (const f of plan.findings) out.push(`  ${formatFinding(f)}`);
+  return out.join("\n");
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ").trimEnd());
+}

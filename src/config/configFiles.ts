@@ -1,0 +1,73 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Finding, finding } from "./finding";
+import { Machine } from "./machine";
+import { SourceLocation } from "./sourceLocation";
+import { emptyMap, parseYamlTree, YNode } from "./yamlTree";
+
+/** Paths inside a config root (the monorepo root), as the monorepo's loader uses them. */
+export const V3_FILE = "config/startup_config.v3.yaml";
+export const overrideFile = (name: string): string => `config/overrides/${name}.yaml`;
+export const LEGACY_FILES: Readonly<Record<Machine, string>> = {
+  mainpc: "main_pc_code/config/startup_config.yaml",
+  pc2: "pc2_code/config/startup_config.yaml",
+};
+
+/** Files above this size are refused: a config is kilobytes, a mistake can be gigabytes. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+export interface ReadResult {
+  readonly tree: YNode;
+  readonly findings: readonly Finding[];
+  readonly exists: boolean;
+}
+
+/**
+ * Reads and parses one config-root-relative YAML file. A missing file is a finding of the
+ * caller's severity (an absent machine override is normal, an absent v3 file is not).
+ */
+export function readConfigFile(
+  configRoot: string,
+  relative: string,
+  missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+): ReadResult {
+  const absolute = path.resolve(configRoot, relative);
+  const empty = emptyMap({ file: relative, line: 1 });
+  const relToRoot = path.relative(path.resolve(configRoot), absolute);
+  if (relToRoot.startsWith("..") || path.isAbsolute(relToRoot)) {
+    return {
+      tree: empty,
+      exists: false,
+      findings: [finding("error", "invalid-value", `${relative} is outside the config root; include files inside ${configRoot} only`, missing.at)],
+    };
+  }
+  let text: string;
+  try {
+    const stat = fs.statSync(absolute);
+    if (!stat.isFile()) throw Object.assign(new Error("not a file"), { code: "ENOENT" });
+    if (stat.size > MAX_FILE_BYTES) {
+      return {
+        tree: empty,
+        exists: true,
+        findings: [finding("error", "invalid-value", `${relative} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; split or fix it`, missing.at)],
+      };
+    }
+    text = fs.readFileSync(absolute, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      const findings =
+        missing.severity === "none"
+          ? []
+          : [finding(missing.severity, "missing-file", `${missing.what} ${relative} does not exist under ${configRoot}; create it or fix the path`, missing.at)];
+      return { tree: empty, exists: false, findings };
+    }
+    return {
+      tree: empty,
+      exists: false,
+      findings: [finding("error", "missing-file", `${relative} cannot be read (${code ?? String(err)}); check its permissions`, missing.at)],
+    };
+  }
+  const parsed = parseYamlTree(text, relative);
+  return { tree: parsed.tree, findings: parsed.findings, exists: true };
+}

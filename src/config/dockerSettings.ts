@@ -1,0 +1,87 @@
+import { DockerDefaults, DockerGroupSpec } from "./effectiveConfig";
+import { Finding, finding } from "./finding";
+import { Machine } from "./machine";
+import { dockerDefaultsSchema, dockerGroupSchema, parseWithFindings } from "./schemas";
+import { SourceLocation } from "./sourceLocation";
+import { mapEntries, YMap } from "./yamlTree";
+
+export const BUILTIN_DOCKER_DEFAULTS: DockerDefaults = {
+  image: "ai-system/agent-runtime:latest",
+  cpus: 1,
+  memoryMb: 2048,
+  shmMb: 64,
+  gpuHeadroomMb: 1024,
+  allowVramOvercommit: false,
+};
+
+/** Docker group names become container and DNS names: keep them DNS-safe. */
+const GROUP_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+export interface DockerSettings {
+  readonly defaults: DockerDefaults;
+  /** null when the merged config has no `docker_groups.<machine>`. */
+  readonly groups: DockerGroupSpec[] | null;
+  readonly source: SourceLocation | null;
+  readonly findings: Finding[];
+}
+
+/** Reads `docker_defaults` and `docker_groups.<machine>` (usually from overrides/docker.yaml). */
+export function readDockerSettings(root: YMap, machine: Machine): DockerSettings {
+  const findings: Finding[] = [];
+  let defaults = BUILTIN_DOCKER_DEFAULTS;
+  const defaultsEntry = root.entries.get("docker_defaults");
+  if (defaultsEntry) {
+    const parsed = parseWithFindings(dockerDefaultsSchema, defaultsEntry.value, "docker_defaults");
+    if (parsed.ok) {
+      const d = parsed.value;
+      defaults = {
+        image: d.image ?? defaults.image,
+        cpus: d.cpus ?? defaults.cpus,
+        memoryMb: d.memory_mb ?? defaults.memoryMb,
+        shmMb: d.shm_mb ?? defaults.shmMb,
+        gpuHeadroomMb: d.gpu_headroom_mb ?? defaults.gpuHeadroomMb,
+        allowVramOvercommit: d.allow_vram_overcommit ?? defaults.allowVramOvercommit,
+      };
+    } else findings.push(...parsed.findings);
+  }
+
+  const all = root.entries.get("docker_groups");
+  const mine = all?.value.kind === "map" ? all.value.entries.get(machine) : undefined;
+  if (all && all.value.kind !== "map") {
+    findings.push(finding("error", "invalid-value", "docker_groups must map each machine (mainpc, pc2) to its container groups", all.keyLoc));
+  }
+  if (!mine) return { defaults, groups: null, source: null, findings };
+  if (mine.value.kind !== "map") {
+    findings.push(finding("error", "invalid-value", `docker_groups.${machine} must map group names to {agents, gpu, cpus, memory_mb, shm_mb}`, mine.keyLoc));
+    return { defaults, groups: [], source: mine.keyLoc, findings };
+  }
+
+  const groups: DockerGroupSpec[] = [];
+  for (const [name, entry] of mapEntries(mine.value)) {
+    if (!GROUP_NAME.test(name)) {
+      findings.push(finding("error", "invalid-value", `docker group name "${name}" must be lowercase letters, digits and dashes (it becomes a container and DNS name)`, entry.keyLoc));
+      continue;
+    }
+    const parsed = parseWithFindings(dockerGroupSchema, entry.value, `docker group ${name}`);
+    if (!parsed.ok) {
+      findings.push(...parsed.findings);
+      continue;
+    }
+    const g = parsed.value;
+    const agentsNode = entry.value.kind === "map" ? entry.value.entries.get("agents")?.value : undefined;
+    const agentSources = agentsNode?.kind === "seq" ? agentsNode.items.map((i) => i.loc) : [];
+    groups.push({
+      name,
+      agents: g.agents,
+      gpu: g.gpu ? { vramMb: g.gpu.vram_mb, deviceIds: g.gpu.device_ids } : null,
+      cpus: g.cpus ?? defaults.cpus,
+      memoryMb: g.memory_mb ?? defaults.memoryMb,
+      shmMb: g.shm_mb ?? defaults.shmMb,
+      image: g.image ?? defaults.image,
+      command: g.command ?? null,
+      source: entry.keyLoc,
+      agentSources,
+    });
+  }
+  return { defaults, groups, source: mine.keyLoc, findings };
+}

@@ -1,0 +1,60 @@
+import * as path from "path";
+import { readConfigFile } from "./configFiles";
+import { deepMerge } from "./deepMerge";
+import { Finding, finding } from "./finding";
+import { SourceLocation } from "./sourceLocation";
+import { YMap, YNode } from "./yamlTree";
+
+export interface IncludedTree {
+  readonly tree: YNode;
+  readonly findings: readonly Finding[];
+  /** Every file read, in merge order. */
+  readonly files: readonly string[];
+  readonly exists: boolean;
+}
+
+/**
+ * Reads a file and deep-merges each of its `include`s on top, in order, recursively (the
+ * monorepo loader's steps 1 and 2). A file that includes itself, directly or not, is an
+ * `include-cycle` finding instead of a hang.
+ */
+export function readWithIncludes(
+  configRoot: string,
+  relative: string,
+  missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+  chain: readonly string[] = [],
+): IncludedTree {
+  const read = readConfigFile(configRoot, relative, missing);
+  const findings: Finding[] = [...read.findings];
+  const files: string[] = read.exists ? [relative] : [];
+  if (read.tree.kind !== "map") {
+    findings.push(finding("error", "invalid-value", `${relative} must be a YAML mapping at the top level; wrap its content in keys`, read.tree.loc));
+    return { tree: { kind: "map", entries: new Map(), loc: read.tree.loc }, findings, files, exists: read.exists };
+  }
+  const includeEntry = read.tree.entries.get("include");
+  if (!includeEntry) return { tree: read.tree, findings, files, exists: read.exists };
+
+  const entries = new Map(read.tree.entries);
+  entries.delete("include");
+  let tree: YNode = { kind: "map", entries, loc: read.tree.loc } satisfies YMap;
+  const includeItems = includeEntry.value.kind === "seq" ? includeEntry.value.items : [includeEntry.value];
+  for (const item of includeItems) {
+    if (item.kind !== "scalar" || typeof item.value !== "string" || item.value.trim() === "") {
+      findings.push(finding("error", "invalid-value", `include entries must be file paths relative to the config root, e.g. main_pc_code/config/startup_config.yaml`, item.loc));
+      continue;
+    }
+    const target = path.posix.normalize(item.value.trim().replace(/\\/g, "/"));
+    const cycle = [...chain, relative];
+    if (cycle.includes(target)) {
+      findings.push(
+        finding("error", "include-cycle", `include cycle ${[...cycle, target].join(" -> ")}; remove one of these includes`, item.loc),
+      );
+      continue;
+    }
+    const sub = readWithIncludes(configRoot, target, { severity: "error", what: "included file", at: item.loc }, cycle);
+    findings.push(...sub.findings);
+    files.push(...sub.files);
+    tree = deepMerge(tree, sub.tree);
+  }
+  return { tree, findings, files, exists: read.exists };
+}

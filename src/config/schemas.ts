@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { Finding, finding } from "./finding";
+import { SourceLocation } from "./sourceLocation";
+import { locateIn, toPlain, YNode } from "./yamlTree";
+
+/** An integer TCP port, written as a number or a numeric string (what substitution yields). */
+const port = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)])
+  .pipe(z.number().int().min(1).max(65535));
+
+const nullableList = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullable()
+    .optional()
+    .transform((v) => v ?? []);
+
+export const agentSchema = z.looseObject({
+  script_path: z.string().trim().min(1),
+  port,
+  health_check_port: port.optional(),
+  required: z.boolean().nullable().optional().transform((v) => v ?? true),
+  dependencies: nullableList(z.string().trim().min(1)),
+  config: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .optional()
+    .transform((v) => v ?? {}),
+});
+
+const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const dockerGroupSchema = z.strictObject({
+  agents: nullableList(z.string().trim().min(1)),
+  gpu: z
+    .strictObject({
+      vram_mb: positiveInt,
+      device_ids: z.array(z.union([z.string().trim().min(1), z.number().int().min(0)]).transform(String)).min(1),
+    })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  cpus: z.number().positive().max(1024).optional(),
+  memory_mb: positiveInt.optional(),
+  shm_mb: positiveInt.optional(),
+  image: z.string().trim().min(1).optional(),
+  command: z.array(z.string()).nullable().optional(),
+});
+
+export const dockerDefaultsSchema = z.looseObject({
+  image: z.string().trim().min(1).optional(),
+  cpus: z.number().positive().max(1024).optional(),
+  memory_mb: positiveInt.optional(),
+  shm_mb: positiveInt.optional(),
+  gpu_headroom_mb: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  allow_vram_overcommit: z.boolean().optional(),
+});
+
+/** What to do, per field, when a value is wrong: the finding's second half. */
+const FIELD_HINTS: Readonly<Record<string, string>> = {
+  script_path: "set script_path to the agent's Python file relative to the config root",
+  port: 'set it to an integer from 1 to 65535, or "${PORT_OFFSET}+N"',
+  health_check_port: 'set it to an integer from 1 to 65535, or "${PORT_OFFSET}+N"; it defaults to port + 1',
+  required: "set required to true or false",
+  dependencies: "list agent names, e.g. [ServiceRegistry]",
+  config: "make config a mapping of settings",
+  agents: "list agent names of this machine, e.g. [ServiceRegistry]",
+  gpu: "write gpu: null, or gpu: {vram_mb: 4096, device_ids: [\"0\"]}",
+  vram_mb: "set vram_mb to a positive whole number of MiB",
+  device_ids: 'list explicit GPU ids, e.g. ["0"]',
+  cpus: "set cpus to a positive number, e.g. 2.0",
+  memory_mb: "set memory_mb to a positive whole number of MiB",
+  shm_mb: "set shm_mb to a positive whole number of MiB",
+  image: "set image to an image reference, e.g. ai-system/agent-runtime:latest",
+  command: "write command as a list of strings",
+  gpu_headroom_mb: "set gpu_headroom_mb to a whole number of MiB, 0 or more",
+  allow_vram_overcommit: "set allow_vram_overcommit to true or false",
+};
+
+export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; findings: Finding[] };
+
+/**
+ * Validates a tree against a schema; each zod issue becomes an `invalid-value` finding at the
+ * line of the offending key, naming the subject (`agent ServiceRegistry`) and what to do.
+ */
+export function parseWithFindings<T extends z.ZodType>(
+  schema: T,
+  node: YNode,
+  subject: string,
+): ParseOutcome<z.output<T>> {
+  const result = schema.safeParse(toPlain(node));
+  if (result.success) return { ok: true, value: result.data };
+  const findings = result.error.issues.map((issue) => {
+    const issuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const field = [...issuePath].reverse().find((p): p is string => typeof p === "string") ?? "";
+    const where: SourceLocation = locateIn(node, issuePath);
+    const label = issuePath.length > 0 ? issuePath.join(".") : "value";
+    const hint = FIELD_HINTS[field] ?? "fix this value";
+    return finding("error", "invalid-value", `${subject}: ${label} is invalid (${describeIssue(issue)}); ${hint}`, where);
+  });
+  return { ok: false, findings };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_union") return "expected a number or a numeric string";
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) return "missing";
+  return issue.message.replace(/^Invalid input: /, "").replace(/^Too big: |^Too small: /, "");
+}

@@ -1,0 +1,86 @@
+import { loadEffectiveConfig } from "../config/loadEffectiveConfig";
+import { Finding, finding, sortFindings } from "../config/finding";
+import { Machine, otherMachine } from "../config/machine";
+import { Environment } from "../config/substituteEnvironment";
+import { checkAgentDependencies } from "./agentDependencies";
+import { planContainers } from "./containerPlan";
+import { DeploymentPlan } from "./deploymentPlan";
+import { compareWithLegacy } from "./legacyComparison";
+import { findPortClashes } from "./portClashes";
+
+/** What each host's GPU holds when neither the machine override nor the stack says (the contract's hosts table). */
+export const DEFAULT_VRAM_GB: Readonly<Record<Machine, number>> = { mainpc: 24, pc2: 12 };
+
+export interface PlanOptions {
+  readonly configRoot: string;
+  readonly machine: Machine;
+  readonly env: Environment;
+  /** CONFIG_OVERRIDE; undefined means env.CONFIG_OVERRIDE, null means none. */
+  readonly override?: string | null;
+  /** Stack setting that wins over `resource_limits.vram_gb`. */
+  readonly vramCapacityMb?: number;
+  /** Stack setting that wins over `docker_defaults.allow_vram_overcommit`. */
+  readonly allowVramOvercommit?: boolean;
+}
+
+/**
+ * The whole pure pipeline for one machine: load both machines' effective configs (the peer's
+ * is needed for cross-machine dependencies and host entries), check the agent graph and ports,
+ * and plan containers. Registers nothing and never throws on bad config: read `findings`.
+ */
+export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
+  const { machine } = options;
+  const peerMachine = otherMachine(machine);
+  const own = loadEffectiveConfig(options);
+  const peer = loadEffectiveConfig({ ...options, machine: peerMachine });
+  const config = own.config;
+  const findings: Finding[] = [...own.findings];
+
+  const deps = checkAgentDependencies(machine, config.agents, peer.config.agents, peerMachine);
+  findings.push(...deps.findings);
+
+  const capacitySource = config.locate(["resource_limits", "vram_gb"]) ?? { file: "Pulumi stack config", line: 1 };
+  const capacityMb = options.vramCapacityMb ?? Math.round((config.vramGb ?? DEFAULT_VRAM_GB[machine]) * 1024);
+  const vram = {
+    capacityMb,
+    headroomMb: config.dockerDefaults.gpuHeadroomMb,
+    allowOvercommit: options.allowVramOvercommit ?? config.dockerDefaults.allowVramOvercommit,
+    capacitySource,
+  };
+
+  let containers: DeploymentPlan["containers"] = [];
+  let waves = 0;
+  let longestPath = 0;
+  let allocatedMb = 0;
+  if (config.dockerGroups === null) {
+    // Without a container plan the legacy launcher's view holds: one namespace per machine.
+    findings.push(...findPortClashes({ description: `${machine} (one network namespace: no docker_groups planned)`, agents: config.agents }));
+    findings.push(
+      finding(
+        "warning",
+        "no-container-plan",
+        `no docker_groups.${machine} section in the merged config, so no containers are planned; add one (usually in config/overrides/docker.yaml, applied with CONFIG_OVERRIDE=docker)`,
+        config.locate([]) ?? { file: "config/startup_config.v3.yaml", line: 1 },
+      ),
+    );
+  } else {
+    const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram });
+    findings.push(...planned.findings);
+    ({ containers, waves, longestPath } = planned);
+    allocatedMb = planned.vram.allocatedMb;
+  }
+
+  return {
+    machine,
+    config,
+    agents: config.agents,
+    peerAgents: peer.config.agents,
+    legacy: compareWithLegacy(config.configRoot, machine, config.agents),
+    crossMachineDependencies: deps.crossMachine,
+    containers,
+    waves,
+    longestPath,
+    vram: { capacityMb, headroomMb: vram.headroomMb, allocatedMb, allowOvercommit: vram.allowOvercommit },
+    findings: sortFindings(findings),
+  };
+}
