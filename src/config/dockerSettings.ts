@@ -31,7 +31,7 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
   let defaults = BUILTIN_DOCKER_DEFAULTS;
   const defaultsEntry = root.entries.get("docker_defaults");
   if (defaultsEntry) {
-    const parsed = parseWithFindings(dockerDefaultsSchema, defaultsEntry.value, "docker_defaults");
+    const parsed = parseWithFindings(dockerDefaultsSchema, defaultsEntry.value, "docker_defaults", defaultsEntry.keyLoc);
     if (parsed.ok) {
       const d = parsed.value;
       defaults = {
@@ -62,7 +62,7 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
       findings.push(finding("error", "invalid-value", `docker group name "${name}" must be lowercase letters, digits and dashes (it becomes a container and DNS name)`, entry.keyLoc));
       continue;
     }
-    const parsed = parseWithFindings(dockerGroupSchema, entry.value, `docker group ${name}`);
+    const parsed = parseWithFindings(dockerGroupSchema, entry.value, `docker group ${name}`, entry.keyLoc);
     if (!parsed.ok) {
       findings.push(...parsed.findings);
       continue;

@@ -1,3 +1,4 @@
+import { ordinal } from "./ordinal";
 import { SourceLocation } from "./sourceLocation";
 
 export type Severity = "error" | "warning" | "info";
@@ -53,10 +54,10 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       severityRank[a.severity] - severityRank[b.severity] ||
-      a.file.localeCompare(b.file) ||
+      ordinal(a.file, b.file) ||
       a.line - b.line ||
-      a.code.localeCompare(b.code) ||
-      a.message.localeCompare(b.message),
+      ordinal(a.code, b.code) ||
+      ordinal(a.message, b.message),
   );
 }
 

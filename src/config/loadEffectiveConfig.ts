@@ -1,3 +1,4 @@
+import { ordinal } from "./ordinal";
 import * as path from "path";
 import { AgentEntry, readAgentEntries } from "./agentEntries";
 import { overrideFile, V3_FILE } from "./configFiles";
@@ -206,7 +207,7 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
       continue;
     }
     seen.set(entry.name, entry);
-    const parsed = parseWithFindings(agentSchema, entry.node, `agent ${entry.name}`);
+    const parsed = parseWithFindings(agentSchema, entry.node, `agent ${entry.name}`, entry.source);
     if (!parsed.ok) {
       findings.push(...parsed.findings);
       continue;
@@ -233,7 +234,7 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
       source: entry.source,
     });
   }
-  return agents.sort((a, b) => a.name.localeCompare(b.name));
+  return agents.sort((a, b) => ordinal(a.name, b.name));
 }
 
 /** `global_settings.environment`, then top-level `environment` (where overrides put it). */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
-import { locateIn, toPlain, YNode } from "./yamlTree";
+import { locateIn, nodeAt, toPlain, YNode } from "./yamlTree";
 
 /** An integer TCP port, written as a number or a numeric string (what substitution yields). */
 const port = z
@@ -87,13 +87,15 @@ export function parseWithFindings<T extends z.ZodType>(
   schema: T,
   node: YNode,
   subject: string,
+  /** Where to point when the offending key is missing altogether (the subject's own key). */
+  subjectLoc: SourceLocation = node.loc,
 ): ParseOutcome<z.output<T>> {
   const result = schema.safeParse(toPlain(node));
   if (result.success) return { ok: true, value: result.data };
   const findings = result.error.issues.map((issue) => {
     const issuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     const field = [...issuePath].reverse().find((p): p is string => typeof p === "string") ?? "";
-    const where: SourceLocation = locateIn(node, issuePath);
+    const where: SourceLocation = nodeAt(node, issuePath) === undefined ? subjectLoc : locateIn(node, issuePath);
     const label = issuePath.length > 0 ? issuePath.join(".") : "value";
     const hint = FIELD_HINTS[field] ?? "fix this value";
     return finding("error", "invalid-value", `${subject}: ${label} is invalid (${describeIssue(issue)}); ${hint}`, where);

@@ -1,3 +1,4 @@
+import { ordinal } from "../config/ordinal";
 import { AgentSpec } from "../config/effectiveConfig";
 import { Finding, finding } from "../config/finding";
 import { Machine } from "../config/machine";
@@ -58,7 +59,7 @@ export function checkAgentDependencies(machine: Machine, agents: readonly AgentS
       ),
     );
   }
-  return { findings, crossMachine: crossMachine.sort((a, b) => a.agent.localeCompare(b.agent) || a.dependency.localeCompare(b.dependency)) };
+  return { findings, crossMachine: crossMachine.sort((a, b) => ordinal(a.agent, b.agent) || ordinal(a.dependency, b.dependency)) };
 }
 
 export function dependencyGraph(agents: readonly AgentSpec[]): Graph {

@@ -1,3 +1,4 @@
+import { ordinal } from "../config/ordinal";
 import { AgentSpec, DockerGroupSpec } from "../config/effectiveConfig";
 import { Finding, finding } from "../config/finding";
 import { Machine } from "../config/machine";
@@ -97,7 +98,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
 
   const containers: ContainerPlan[] = input.groups
     .map((group) => {
-      const agents = [...members.get(group.name)!].sort((a, b) => a.name.localeCompare(b.name));
+      const agents = [...members.get(group.name)!].sort((a, b) => ordinal(a.name, b.name));
       return {
         name: group.name,
         machine,
@@ -114,7 +115,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
         source: group.source,
       };
     })
-    .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+    .sort((a, b) => a.wave - b.wave || ordinal(a.name, b.name));
 
   for (const container of containers) {
     findings.push(...findPortClashes({ description: `container ${container.name}`, agents: container.agents }));

@@ -1,3 +1,4 @@
+import { ordinal } from "../config/ordinal";
 /**
  * A directed graph over string nodes: "a -> b" means a waits for b. Used for agent
  * dependencies and for container startup order, so both report cycles the same way.
@@ -56,7 +57,7 @@ export function findCycles(graph: Graph): string[][] {
       }
     }
   }
-  return components.map((c) => cyclePath(graph, new Set(c))).sort((a, b) => a[0]!.localeCompare(b[0]!));
+  return components.map((c) => cyclePath(graph, new Set(c))).sort((a, b) => ordinal(a[0]!, b[0]!));
 }
 
 /** One cycle through a strongly connected component, starting from its smallest node. */

@@ -1,3 +1,4 @@
+import { ordinal } from "../config/ordinal";
 import { readAgentEntries } from "../config/agentEntries";
 import { LEGACY_FILES, readConfigFile } from "../config/configFiles";
 import { AgentSpec } from "../config/effectiveConfig";
@@ -16,7 +17,7 @@ export function compareWithLegacy(configRoot: string, machine: Machine, agents: 
   const entries = readAgentEntries(read.tree);
   const legacy = new Set([...entries.groups.flatMap((g) => g.agents.map((a) => a.name)), ...(entries.pc2List ?? []).map((a) => a.name)]);
   const current = new Set(agents.map((a) => a.name));
-  const sorted = (names: Iterable<string>) => [...names].sort((a, b) => a.localeCompare(b));
+  const sorted = (names: Iterable<string>) => [...names].sort((a, b) => ordinal(a, b));
   return {
     file,
     legacyCount: legacy.size,

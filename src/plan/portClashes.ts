@@ -1,3 +1,4 @@
+import { ordinal } from "../config/ordinal";
 import { AgentSpec } from "../config/effectiveConfig";
 import { Finding, finding } from "../config/finding";
 
@@ -37,7 +38,7 @@ export function findPortClashes(namespace: Namespace): Finding[] {
   const findings: Finding[] = [];
   for (const [port, bindings] of [...byPort].sort((a, b) => a[0] - b[0])) {
     if (bindings.length < 2) continue;
-    const sorted = [...bindings].sort((a, b) => a.agent.name.localeCompare(b.agent.name));
+    const sorted = [...bindings].sort((a, b) => ordinal(a.agent.name, b.agent.name));
     const last = sorted[sorted.length - 1]!;
     findings.push(
       finding(
