@@ -95,6 +95,10 @@ export function parseWithFindings<T extends z.ZodType>(
   const findings = result.error.issues.map((issue) => {
     const issuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");
     const field = [...issuePath].reverse().find((p): p is string => typeof p === "string") ?? "";
+    if (issue.code === "unrecognized_keys") {
+      const keyPath = [...issuePath, issue.keys[0]!];
+      return finding("error", "invalid-value", `${subject}: unknown key ${[...issuePath, issue.keys.join(", ")].join(".")}; remove it or fix its spelling`, locateIn(node, keyPath));
+    }
     const where: SourceLocation = nodeAt(node, issuePath) === undefined ? subjectLoc : locateIn(node, issuePath);
     const label = issuePath.length > 0 ? issuePath.join(".") : "value";
     const hint = FIELD_HINTS[field] ?? "fix this value";
@@ -104,7 +108,6 @@ export function parseWithFindings<T extends z.ZodType>(
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
   if (issue.code === "invalid_union") return "expected a number or a numeric string";
   if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) return "missing";
   return issue.message.replace(/^Invalid input: /, "").replace(/^Too big: |^Too small: /, "");
