@@ -3,7 +3,7 @@ import { AgentSpec } from "../config/effectiveConfig";
 import { Finding, finding } from "../config/finding";
 import { Machine } from "../config/machine";
 import { CrossMachineDependency } from "./deploymentPlan";
-import { findCycles, Graph } from "./graph";
+import { findCycles } from "./graph";
 
 export interface DependencyCheck {
   readonly findings: Finding[];
@@ -60,9 +60,4 @@ export function checkAgentDependencies(machine: Machine, agents: readonly AgentS
     );
   }
   return { findings, crossMachine: crossMachine.sort((a, b) => ordinal(a.agent, b.agent) || ordinal(a.dependency, b.dependency)) };
-}
-
-export function dependencyGraph(agents: readonly AgentSpec[]): Graph {
-  const names = new Set(agents.map((a) => a.name));
-  return new Map(agents.map((a) => [a.name, a.dependencies.filter((d) => names.has(d))]));
 }
