@@ -2,3 +2,7 @@
 export function ordinal(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+export function sortedUnique(values: Iterable<string>): string[] {
+  return [...new Set(values)].sort(ordinal);
+}

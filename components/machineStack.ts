@@ -1,0 +1,134 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerSpec, Endpoints, GpuAllocationTable, MachineSpec, NATS_KEY, REDIS_KEY, sortedUnique, VolumeSpec } from "../src/render";
+import { AgentGroup } from "./agentGroup";
+import { createVolumes } from "./dataVolume";
+import { HostNetwork } from "./hostNetwork";
+import { NatsServer } from "./natsServer";
+import { RedisServer } from "./redisServer";
+import { SecretValues } from "./secretValues";
+
+export interface MachineStackArgs {
+  /** From `renderMachine`: everything the machine runs, as data. */
+  readonly spec: MachineSpec;
+  readonly secrets: SecretValues;
+  /** Docker daemon: `unix:///var/run/docker.sock` (default) or `ssh://user@host`. */
+  readonly dockerHost?: string;
+  /** Extra ssh options for an `ssh://` Docker host. */
+  readonly dockerSshOpts?: readonly string[];
+}
+
+const defaults = { dockerHost: "unix:///var/run/docker.sock", dockerSshOpts: [] as readonly string[] };
+
+/** `nats:2.10-alpine` -> `nats-2-10-alpine`, for resource names. */
+export function imageSlug(image: string): string {
+  return image.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+}
+
+function volumesMountedBy(spec: ContainerSpec, all: readonly VolumeSpec[]): VolumeSpec[] {
+  const keys = new Set(spec.mounts.flatMap((m) => (m.type === "volume" ? [m.volume] : [])));
+  return all.filter((v) => keys.has(v.key));
+}
+
+/**
+ * One host: its Docker provider, network, images, volumes, NATS, Redis and agent groups, with
+ * each group created only after the containers it depends on are healthy.
+ */
+export class MachineStack extends pulumi.ComponentResource {
+  public readonly provider: docker.Provider;
+  public readonly network: HostNetwork;
+  /** By image reference; `keepLocally`, so destroy never deletes a (large) image. */
+  public readonly images: Readonly<Record<string, docker.RemoteImage>>;
+  /** The shared agent volumes, by spec key. */
+  public readonly volumes: Readonly<Record<string, docker.Volume>>;
+  public readonly nats: NatsServer;
+  public readonly redis: RedisServer;
+  /** In plan order (wave, then name). */
+  public readonly groups: readonly AgentGroup[];
+  public readonly endpoints: pulumi.Output<Endpoints>;
+  public readonly gpuAllocation: pulumi.Output<GpuAllocationTable>;
+
+  constructor(name: string, args: MachineStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("ai-system:host:MachineStack", name, {}, opts);
+    const a = {
+      ...defaults,
+      ...args,
+      dockerHost: args.dockerHost ?? defaults.dockerHost,
+      dockerSshOpts: args.dockerSshOpts ?? defaults.dockerSshOpts,
+    };
+    const { spec, secrets } = a;
+
+    // Checked before any child exists.
+    const allImages = sortedUnique([spec.nats.image, spec.redis.image, ...spec.groups.map((g) => g.image)]);
+    const slugs = new Map<string, string>();
+    for (const image of allImages) {
+      const clash = slugs.get(imageSlug(image));
+      if (clash !== undefined) throw new Error(`images ${clash} and ${image} would get the same resource name`);
+      slugs.set(imageSlug(image), image);
+    }
+
+    this.provider = new docker.Provider(
+      `${name}-docker`,
+      { host: a.dockerHost, sshOpts: a.dockerSshOpts.length === 0 ? undefined : [...a.dockerSshOpts] },
+      { parent: this },
+    );
+    const custom: pulumi.CustomResourceOptions = { parent: this, provider: this.provider };
+    const component: pulumi.ComponentResourceOptions = { parent: this, providers: [this.provider] };
+
+    this.network = new HostNetwork(`${name}-network`, { networkName: spec.networkName }, component);
+    const networkName = this.network.networkName;
+
+    this.images = Object.fromEntries(
+      allImages.map((image) => [image, new docker.RemoteImage(`${name}-image-${imageSlug(image)}`, { name: image, keepLocally: true }, custom)]),
+    );
+    const imageId = (image: string): pulumi.Output<string> => {
+      const remote = this.images[image];
+      if (remote === undefined) throw new Error(`image ${image} was not pulled`);
+      return remote.imageId;
+    };
+
+    const natsVolumes = volumesMountedBy(spec.nats, spec.volumes);
+    const redisVolumes = volumesMountedBy(spec.redis, spec.volumes);
+    const serverKeys = new Set([...natsVolumes, ...redisVolumes].map((v) => v.key));
+    this.volumes = createVolumes(
+      name,
+      spec.volumes.filter((v) => !serverKeys.has(v.key)),
+      custom,
+    );
+
+    this.nats = new NatsServer(
+      `${name}-nats`,
+      { spec: spec.nats, volumes: natsVolumes, image: imageId(spec.nats.image), networkName, secrets },
+      component,
+    );
+    this.redis = new RedisServer(
+      `${name}-redis`,
+      { spec: spec.redis, volumes: redisVolumes, image: imageId(spec.redis.image), networkName, secrets },
+      component,
+    );
+
+    // Plan order puts every group after the groups it depends on.
+    const containers = new Map<string, docker.Container>([
+      [NATS_KEY, this.nats.container],
+      [REDIS_KEY, this.redis.container],
+    ]);
+    this.groups = spec.groups.map((group) => {
+      const dependsOn = group.dependsOn.map((key) => {
+        const c = containers.get(key);
+        if (c === undefined) throw new Error(`container ${group.key} depends on ${key}, which is not created before it`);
+        return c;
+      });
+      const created = new AgentGroup(
+        `${name}-${group.key}`,
+        { spec: group, image: imageId(group.image), networkName, volumes: this.volumes, secrets, dependsOn },
+        component,
+      );
+      containers.set(group.key, created.container);
+      return created;
+    });
+
+    this.endpoints = pulumi.output(spec.endpoints);
+    this.gpuAllocation = pulumi.output(spec.gpuAllocation);
+    this.registerOutputs({ endpoints: this.endpoints, gpuAllocation: this.gpuAllocation });
+  }
+}

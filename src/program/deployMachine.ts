@@ -1,0 +1,42 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MachineStack } from "../../components/machineStack";
+import { SecretValues } from "../../components/secretValues";
+import { DeploymentPlan } from "../plan/deploymentPlan";
+import { renderMachine } from "../render/machineSpec";
+import { RenderError } from "../render/renderError";
+import { MachineSpec } from "../render/spec";
+import { planRefusal } from "./planRefusal";
+import { StackSettings } from "./stackSettings";
+
+export interface DeployOptions {
+  /** Component name; defaults to the machine (`mainpc`). */
+  readonly name?: string;
+  readonly opts?: pulumi.ComponentResourceOptions;
+}
+
+/**
+ * Checks and renders the whole machine first, then creates its resources. A plan with an error
+ * finding, without containers, or that cannot be rendered ends in a RunError before any
+ * resource is registered.
+ */
+export function deployMachine(
+  settings: StackSettings,
+  plan: DeploymentPlan,
+  secrets: SecretValues,
+  options: DeployOptions = {},
+): MachineStack {
+  const refusal = planRefusal(plan);
+  if (refusal !== null) throw new pulumi.RunError(refusal);
+  let spec: MachineSpec;
+  try {
+    spec = renderMachine(plan, settings);
+  } catch (error) {
+    if (error instanceof RenderError) throw new pulumi.RunError(`The ${plan.machine} plan cannot be deployed: ${error.message}`);
+    throw error;
+  }
+  return new MachineStack(
+    options.name ?? plan.machine,
+    { spec, secrets, dockerHost: settings.dockerHost, dockerSshOpts: settings.dockerSshOpts },
+    options.opts ?? {},
+  );
+}

@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Finding, formatFinding } from "../config/finding";
+import { DeploymentPlan } from "../plan/deploymentPlan";
+import type { PlanOptions } from "../plan/buildDeploymentPlan";
+import { Endpoints, GpuAllocationTable } from "../render/spec";
+import { deployMachine } from "./deployMachine";
+import { planEnvironment } from "./planEnvironment";
+import { formatRefusal } from "./planRefusal";
+import { StackInputs } from "./stackInputs";
+import { parseStackSettings } from "./stackSettings";
+
+export type PlanBuilder = (options: PlanOptions) => DeploymentPlan;
+
+export interface ProgramOutputs {
+  readonly endpoints: pulumi.Output<Endpoints>;
+  readonly gpuAllocation: pulumi.Output<GpuAllocationTable>;
+  /** Container names in start order (wave, then name). */
+  readonly containers: pulumi.Output<string[]>;
+}
+
+/** The containers always run the docker override (CONFIG_OVERRIDE=docker), so the plan does too. */
+export const CONFIG_OVERRIDE = "docker";
+
+/**
+ * The whole program: validate settings, build the plan, refuse a bad plan before any resource
+ * exists, else create the machine. Warnings and infos go to `log`.
+ */
+export function runProgram(
+  inputs: StackInputs,
+  buildPlan: PlanBuilder,
+  log: (f: Finding) => void = (f) => pulumi.log.warn(formatFinding(f)),
+): ProgramOutputs {
+  const parsed = parseStackSettings(inputs.raw, inputs.source);
+  if (!parsed.ok) {
+    throw new pulumi.RunError(formatRefusal(`The settings of stack ${inputs.stack} are invalid; nothing was deployed:`, parsed.findings));
+  }
+  const settings = parsed.settings;
+  const plan = buildPlan({
+    configRoot: settings.configRoot,
+    machine: settings.machine,
+    env: planEnvironment(settings),
+    override: CONFIG_OVERRIDE,
+    vramCapacityMb: settings.vramCapacityMb ?? undefined,
+  });
+  const machine = deployMachine(settings, plan, {
+    natsLeafPassword: inputs.secret("natsLeafPassword"),
+    natsPassword: inputs.secret("natsPassword"),
+    redisPassword: inputs.secret("redisPassword"),
+  });
+  plan.findings.forEach(log);
+  return {
+    endpoints: machine.endpoints,
+    gpuAllocation: machine.gpuAllocation,
+    containers: pulumi.all(machine.groups.map((g) => g.containerName)),
+  };
+}

@@ -1,0 +1,43 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { SecretName } from "../render/spec";
+import { CONFIG_NAMESPACE } from "./settingDefinitions";
+import { RawSettings, SettingsSource } from "./stackSettings";
+
+/** What the program reads from Pulumi: raw settings, where they are written, and the secrets. */
+export interface StackInputs {
+  readonly stack: string;
+  /** Every `ai-system:*` value the stack has (unknown keys too), by key without namespace. */
+  readonly raw: RawSettings;
+  readonly source: SettingsSource;
+  /** Called only after the settings validated, so a missing secret is a finding, not a crash. */
+  readonly secret: (name: SecretName) => pulumi.Output<string>;
+}
+
+/** 1-based line of `<key>:` in a stack file's text; 1 when absent. */
+export function lineOfKey(text: string | null, key: string): number {
+  if (text === null) return 1;
+  const index = text.split(/\r?\n/).findIndex((l) => l.trimStart().startsWith(`${key}:`));
+  return index < 0 ? 1 : index + 1;
+}
+
+/** Reads the running stack's configuration (impure: Pulumi runtime and the stack file). */
+export function readStackInputs(projectDir: string = process.cwd()): StackInputs {
+  const stack = pulumi.getStack();
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const raw: Record<string, string | undefined> = {};
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    if (fullKey.startsWith(prefix)) raw[fullKey.slice(prefix.length)] = config.get(fullKey.slice(prefix.length));
+  }
+  const file = `Pulumi.${stack}.yaml`;
+  const filePath = path.join(projectDir, file);
+  const text = fs.existsSync(filePath) ? fs.readFileSync(filePath, "utf8") : null;
+  return {
+    stack,
+    raw,
+    source: { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) },
+    secret: (name) => config.requireSecret(name),
+  };
+}

@@ -1,0 +1,135 @@
+import * as path from "path";
+import { Finding, finding, sortFindings } from "../config/finding";
+import { parseMachine } from "../config/machine";
+import { DeploymentSettings } from "../render/deploymentSettings";
+import { SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
+
+/** Validated stack settings: what the renderers need plus what the program itself uses. */
+export interface StackSettings extends DeploymentSettings {
+  /** Absolute path of the monorepo root on the machine running pulumi. */
+  readonly configRoot: string;
+  readonly dockerHost: string;
+  readonly dockerSshOpts: readonly string[];
+  /** null: take the capacity from the config. */
+  readonly vramCapacityMb: number | null;
+}
+
+/** Raw stack values as `pulumi.Config.get` returns them (arrays as JSON text). */
+export type RawSettings = Readonly<Record<string, string | undefined>>;
+
+export interface SettingsSource {
+  /** The stack file, named in findings (`Pulumi.mainpc.yaml`). */
+  readonly file: string;
+  /** Line of a key in the stack file; 1 when unknown. */
+  readonly lineOf: (key: string) => number;
+  /** Directory relative paths are resolved against (the project directory). */
+  readonly baseDir: string;
+}
+
+export type SettingsOutcome = { readonly ok: true; readonly settings: StackSettings } | { readonly ok: false; readonly findings: Finding[] };
+
+type Typed = string | number | readonly string[];
+
+function convert(def: SettingDefinition, raw: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  switch (def.type) {
+    case "string":
+      return { ok: true, value: raw };
+    case "integer":
+      return /^-?\d+$/.test(raw.trim()) ? { ok: true, value: Number(raw.trim()) } : { ok: false, reason: "not a whole number" };
+    case "array": {
+      try {
+        return { ok: true, value: JSON.parse(raw) };
+      } catch {
+        return { ok: false, reason: "not a list" };
+      }
+    }
+  }
+}
+
+/**
+ * Validates the stack's settings (including the secrets, whose values never appear in a
+ * message). Every problem is an `invalid-value` finding at the key's line in the stack file.
+ */
+export function parseStackSettings(raw: RawSettings, source: SettingsSource): SettingsOutcome {
+  const findings: Finding[] = [];
+  const at = (key: string) => ({ file: source.file, line: source.lineOf(key) });
+  const problem = (key: string, text: string) => findings.push(finding("error", "invalid-value", text, at(`ai-system:${key}`)));
+  const values = new Map<SettingKey, Typed>();
+
+  for (const key of SETTING_KEYS) {
+    const def: SettingDefinition = SETTINGS[key];
+    const value = raw[key];
+    if (value === undefined || (value === "" && def.default === undefined)) {
+      if (def.default === undefined) problem(key, `stack setting ${key} is missing; ${def.hint}`);
+      else values.set(key, def.default);
+      continue;
+    }
+    const converted = convert(def, value);
+    const parsed = converted.ok ? def.schema.safeParse(converted.value) : null;
+    if (parsed === null || !parsed.success) {
+      const shown = def.secret === true ? "the secret value" : JSON.stringify(value);
+      const reason = converted.ok ? "" : ` (${converted.reason})`;
+      problem(key, `stack setting ${key} is invalid: ${shown}${reason}; ${def.hint}`);
+      continue;
+    }
+    values.set(key, parsed.data as Typed);
+  }
+  for (const key of Object.keys(raw).sort()) {
+    if (!(key in SETTINGS) && raw[key] !== undefined) problem(key, `unknown stack setting ai-system:${key}; remove it or fix its spelling`);
+  }
+  if (findings.length > 0) return { ok: false, findings: sortFindings(findings) };
+
+  const str = (key: SettingKey): string => String(values.get(key));
+  const num = (key: SettingKey): number => Number(values.get(key));
+  const list = (key: SettingKey): string[] => {
+    const v = values.get(key);
+    return Array.isArray(v) ? v.map(String) : [];
+  };
+
+  const machine = parseMachine(str("machine"));
+  if (machine === undefined) problem("machine", `stack setting machine is invalid; ${SETTINGS.machine.hint}`);
+  if (str("mainpcIp") === str("pc2Ip")) problem("pc2Ip", "stack settings mainpcIp and pc2Ip are the same address; set each host's own LAN address");
+  if (num("waitTimeout") <= num("healthcheckStartPeriodSeconds")) {
+    problem("waitTimeout", `stack setting waitTimeout (${num("waitTimeout")}) must be longer than healthcheckStartPeriodSeconds (${num("healthcheckStartPeriodSeconds")}), or every deploy times out while models load`);
+  }
+  const extraEnvironment: Record<string, string> = {};
+  for (const entry of list("extraEnvironment")) {
+    const [name, ...rest] = entry.split("=");
+    if (name in extraEnvironment) problem("extraEnvironment", `stack setting extraEnvironment sets ${name} twice; keep one`);
+    extraEnvironment[name] = rest.join("=");
+  }
+  if (findings.length > 0 || machine === undefined) return { ok: false, findings: sortFindings(findings) };
+
+  const configRoot = path.resolve(source.baseDir, str("configRoot"));
+  const vram = num("vramCapacityMb");
+  return {
+    ok: true,
+    settings: {
+      machine,
+      lanIps: { mainpc: str("mainpcIp"), pc2: str("pc2Ip") },
+      networkName: str("networkName"),
+      hostConfigDir: str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir"),
+      natsImage: str("natsImage"),
+      redisImage: str("redisImage"),
+      natsUser: str("natsUser"),
+      natsLeafUser: str("natsLeafUser"),
+      redisMemoryMb: num("redisMemoryMb"),
+      portOffset: num("portOffset"),
+      waitTimeoutSeconds: num("waitTimeout"),
+      healthcheck: {
+        intervalSeconds: num("healthcheckIntervalSeconds"),
+        timeoutSeconds: num("healthcheckTimeoutSeconds"),
+        retries: num("healthcheckRetries"),
+        startPeriodSeconds: num("healthcheckStartPeriodSeconds"),
+        startIntervalSeconds: num("healthcheckStartIntervalSeconds"),
+      },
+      logMaxSize: str("logMaxSize"),
+      logMaxFiles: num("logMaxFiles"),
+      extraEnvironment,
+      configRoot,
+      dockerHost: str("dockerHost"),
+      dockerSshOpts: list("dockerSshOpts"),
+      vramCapacityMb: vram === 0 ? null : vram,
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { AgentSpec } from "../config/effectiveConfig";
+import { otherMachine } from "../config/machine";
+import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
+import { DeploymentSettings } from "./deploymentSettings";
+import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
+import { ordinal } from "../config/ordinal";
+import { agentEnvName, machineAgentHostName } from "./names";
+import { RenderError } from "./renderError";
+import { EnvVar, SpecText } from "./spec";
+
+/** Finds an agent the way the host entries resolve a bare name: this machine first, then the peer. */
+export function resolveAgent(plan: DeploymentPlan, name: string): AgentSpec | undefined {
+  return plan.agents.find((a) => a.name === name) ?? plan.peerAgents.find((a) => a.name === name);
+}
+
+/**
+ * `<AGENT>_PORT` / `<AGENT>_HEALTH_PORT` for the container's own agents and for every agent
+ * they list as a dependency (on either machine), which is what an agent dials. Limiting the set
+ * keeps an unrelated agent's port change from replacing every container.
+ */
+export function agentPortVariables(plan: DeploymentPlan, container: ContainerPlan): EnvVar[] {
+  const wanted = new Map<string, AgentSpec>();
+  for (const agent of container.agents) wanted.set(agent.name, agent);
+  for (const agent of container.agents) {
+    for (const dependency of agent.dependencies) {
+      const target = wanted.get(dependency) ?? resolveAgent(plan, dependency);
+      if (target) wanted.set(target.name, target);
+    }
+  }
+  const owners = new Map<string, string>();
+  const vars: EnvVar[] = [];
+  for (const agent of [...wanted.values()].sort((a, b) => ordinal(a.name, b.name))) {
+    const base = agentEnvName(agent.name);
+    const previous = owners.get(base);
+    if (previous !== undefined) {
+      throw new RenderError(
+        `agents ${previous} and ${agent.name} both map to the environment variable ${base}_PORT (container ${container.name}); rename one of them`,
+      );
+    }
+    owners.set(base, agent.name);
+    vars.push({ name: `${base}_PORT`, value: String(agent.port) });
+    vars.push({ name: `${base}_HEALTH_PORT`, value: String(agent.healthCheckPort) });
+  }
+  return vars;
+}
+
+/** SERVICE_REGISTRY_HOST/PORT: the local registry if this machine runs one, else the peer's. */
+export function serviceRegistryVariables(plan: DeploymentPlan): EnvVar[] {
+  const local = plan.agents.find((a) => a.name === SERVICE_REGISTRY_AGENT);
+  const peer = plan.peerAgents.find((a) => a.name === SERVICE_REGISTRY_AGENT);
+  const registry = local ? { machine: plan.machine, agent: local } : peer ? { machine: otherMachine(plan.machine), agent: peer } : null;
+  if (registry === null) return [];
+  return [
+    { name: "SERVICE_REGISTRY_HOST", value: machineAgentHostName(registry.machine, registry.agent.name) },
+    { name: "SERVICE_REGISTRY_PORT", value: String(registry.agent.port) },
+  ];
+}
+
+/** Variables every agent container gets regardless of its agents (NATS, Redis, hosts, mode). */
+export function commonAgentVariables(settings: DeploymentSettings): EnvVar[] {
+  const redisPort = INFRASTRUCTURE_PORTS.redis;
+  const redisUrl: SpecText = {
+    parts: ["redis://:", { secret: "redisPassword", encoding: "url" }, `@${REDIS_ALIAS}:${redisPort}/${REDIS_DATABASE}`],
+  };
+  return [
+    { name: "BIND_ADDRESS", value: "0.0.0.0" },
+    { name: "CONFIG_OVERRIDE", value: "docker" },
+    { name: "CONTAINER_MODE", value: "true" },
+    { name: "DOCKER_CONTAINER", value: "true" },
+    { name: "DOCKER_NETWORK", value: settings.networkName },
+    // The error bus is NATS now; the legacy ZMQ error_bus_port (7150) is VisionProcessingAgent's port on pc2.
+    { name: "ERROR_BUS_PORT", value: String(INFRASTRUCTURE_PORTS.natsClient) },
+    { name: "MACHINE_TYPE", value: settings.machine },
+    { name: "MAINPC_IP", value: settings.lanIps.mainpc },
+    { name: "MAIN_PC_IP", value: settings.lanIps.mainpc },
+    { name: "NATS_PASSWORD", value: { parts: [{ secret: "natsPassword", encoding: "raw" }] } },
+    { name: "NATS_URL", value: NATS_INTERNAL_URL },
+    { name: "NATS_USER", value: settings.natsUser },
+    { name: "PC2_IP", value: settings.lanIps.pc2 },
+    { name: "PORT_OFFSET", value: String(settings.portOffset) },
+    { name: "PYTHONPATH", value: "/app" },
+    { name: "REDIS_HOST", value: REDIS_ALIAS },
+    { name: "REDIS_PASSWORD", value: { parts: [{ secret: "redisPassword", encoding: "raw" }] } },
+    { name: "REDIS_PORT", value: String(redisPort) },
+    { name: "REDIS_URL", value: redisUrl },
+  ];
+}
+
+/**
+ * The full environment of one agent-group container, sorted by name. Precedence, lowest first:
+ * the v3 `global_settings.environment`, the stack's `extraEnvironment`, then the values this
+ * program owns (a config file must not be able to point agents at the wrong host or port).
+ */
+export function renderAgentEnvironment(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings): EnvVar[] {
+  const merged = new Map<string, SpecText>();
+  for (const [name, value] of Object.entries(plan.config.globalEnvironment)) merged.set(name, value);
+  for (const [name, value] of Object.entries(settings.extraEnvironment)) merged.set(name, value);
+  const owned: EnvVar[] = [
+    ...commonAgentVariables(settings),
+    ...serviceRegistryVariables(plan),
+    { name: "GROUP_NAME", value: container.name },
+    { name: "AGENT_NAMES", value: container.agents.map((a) => a.name).join(",") },
+    ...agentPortVariables(plan, container),
+  ];
+  for (const v of owned) merged.set(v.name, v.value);
+  return sortEnv([...merged].map(([name, value]) => ({ name, value })));
+}
+
+export function sortEnv(env: readonly EnvVar[]): EnvVar[] {
+  return [...env].sort((a, b) => ordinal(a.name, b.name));
+}

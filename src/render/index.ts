@@ -1,0 +1,16 @@
+export * from "./spec";
+export * from "./deploymentSettings";
+export * from "./names";
+export * from "./goDuration";
+export { ordinal, sortedUnique } from "../config/ordinal";
+export * from "./specText";
+export * from "./renderError";
+export * from "./infrastructure";
+export * from "./agentEnvironment";
+export * from "./agentNetwork";
+export * from "./healthchecks";
+export * from "./volumes";
+export * from "./agentContainer";
+export * from "./natsServer";
+export * from "./redisServer";
+export * from "./machineSpec";

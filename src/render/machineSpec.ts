@@ -1,0 +1,62 @@
+import { DeploymentPlan } from "../plan/deploymentPlan";
+import { renderAgentContainer } from "./agentContainer";
+import { ordinal } from "../config/ordinal";
+import { DeploymentSettings } from "./deploymentSettings";
+import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE } from "./infrastructure";
+import { NATS_KEY, REDIS_KEY } from "./names";
+import { natsLeafRole, renderNatsContainer } from "./natsServer";
+import { renderRedisContainer } from "./redisServer";
+import { RenderError } from "./renderError";
+import { Endpoints, GpuAllocationTable, MachineSpec } from "./spec";
+import { ALL_VOLUMES } from "./volumes";
+
+/** Stack output: which container holds which GPU and how much VRAM, against the capacity. */
+export function renderGpuAllocation(plan: DeploymentPlan): GpuAllocationTable {
+  const containers = plan.containers
+    .flatMap((c) => (c.gpu === null ? [] : [{ name: c.name, deviceIds: [...c.gpu.deviceIds], vramMb: c.gpu.vramMb }]))
+    .sort((a, b) => ordinal(a.name, b.name));
+  return { capacityMb: plan.vram.capacityMb, headroomMb: plan.vram.headroomMb, allocatedMb: plan.vram.allocatedMb, containers };
+}
+
+export function renderEndpoints(settings: DeploymentSettings): Endpoints {
+  const ip = settings.lanIps[settings.machine];
+  const ports = INFRASTRUCTURE_PORTS;
+  return {
+    machine: settings.machine,
+    network: settings.networkName,
+    natsUrl: `nats://${ip}:${ports.natsClient}`,
+    natsInternalUrl: NATS_INTERNAL_URL,
+    natsJetStreamDomain: settings.machine,
+    natsLeafRole: natsLeafRole(settings.machine),
+    natsLeafUrl: `nats-leaf://${settings.lanIps.mainpc}:${ports.natsLeafnode}`,
+    redisUrl: `redis://${ip}:${ports.redis}/${REDIS_DATABASE}`,
+    redisInternalUrl: `redis://${REDIS_ALIAS}:${ports.redis}/${REDIS_DATABASE}`,
+  };
+}
+
+/** Everything one machine runs, as plain data. Throws RenderError on a plan it cannot render. */
+export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings): MachineSpec {
+  if (plan.machine !== settings.machine) {
+    throw new RenderError(`the plan is for ${plan.machine} but the stack deploys ${settings.machine}`);
+  }
+  const started = new Set<string>([NATS_KEY, REDIS_KEY]);
+  for (const c of plan.containers) {
+    if (c.name === NATS_KEY || c.name === REDIS_KEY) {
+      throw new RenderError(`container group ${c.name} takes the name of the ${c.name} server; rename the group`);
+    }
+    // Containers are created in plan order, so each dependency must come earlier.
+    const late = c.dependsOn.filter((d) => !started.has(d));
+    if (late.length > 0) throw new RenderError(`container ${c.name} depends on ${late.join(", ")}, which the plan does not start before it`);
+    started.add(c.name);
+  }
+  return {
+    machine: plan.machine,
+    networkName: settings.networkName,
+    volumes: ALL_VOLUMES,
+    nats: renderNatsContainer(settings),
+    redis: renderRedisContainer(settings),
+    groups: plan.containers.map((c) => renderAgentContainer(plan, c, settings)),
+    gpuAllocation: renderGpuAllocation(plan),
+    endpoints: renderEndpoints(settings),
+  };
+}

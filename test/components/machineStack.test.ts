@@ -1,0 +1,249 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { MachineStack } from "../../components/machineStack";
+import { SecretValues } from "../../components/secretValues";
+import { deployMachine } from "../../src/program/deployMachine";
+import { renderAgentAliases } from "../../src/render";
+import { isSecretOutput, mockPulumi, MockedRun, plainStrings, promiseOf, Registration, unwrap } from "../support/pulumiMocks";
+import { samplePlan, sampleSettings } from "../support/samplePlan";
+
+const CONTAINER = "docker:index/container:Container";
+const SECRETS = { redisPassword: "redis-Secret-1234", natsPassword: "nats-Secret-5678", natsLeafPassword: "leaf-Secret-9012" };
+const secretValues = (): SecretValues => ({
+  redisPassword: pulumi.secret(SECRETS.redisPassword),
+  natsPassword: pulumi.secret(SECRETS.natsPassword),
+  natsLeafPassword: pulumi.secret(SECRETS.natsLeafPassword),
+});
+
+describe("components/MachineStack under mocks", function () {
+  this.timeout(10_000);
+  let run: MockedRun;
+  let stack: MachineStack;
+  const plan = samplePlan();
+  const containerNamed = (name: string): Registration => {
+    const found = run.registrations.filter((r) => r.type === CONTAINER && r.name === name);
+    assert.strictEqual(found.length, 1, `one container ${name}`);
+    return found[0];
+  };
+
+  before(async () => {
+    run = await mockPulumi();
+    stack = deployMachine(sampleSettings(), plan, secretValues());
+    await run.settle();
+  });
+
+  it("registers exactly the machine's resources, each component with its type token", () => {
+    assert.deepStrictEqual(run.registrations.map((r) => `${r.type} ${r.name}`).sort(), [
+      "ai-system:agents:AgentGroup mainpc-core",
+      "ai-system:agents:AgentGroup mainpc-language",
+      "ai-system:agents:AgentGroup mainpc-model-gpu",
+      "ai-system:host:MachineStack mainpc",
+      "ai-system:messaging:NatsServer mainpc-nats",
+      "ai-system:network:HostNetwork mainpc-network",
+      "ai-system:storage:RedisServer mainpc-redis",
+      "docker:index/container:Container mainpc-core",
+      "docker:index/container:Container mainpc-language",
+      "docker:index/container:Container mainpc-model-gpu",
+      "docker:index/container:Container mainpc-nats",
+      "docker:index/container:Container mainpc-redis",
+      "docker:index/network:Network mainpc-network",
+      "docker:index/remoteImage:RemoteImage mainpc-image-ai-system-agent-runtime-latest",
+      "docker:index/remoteImage:RemoteImage mainpc-image-nats-2-10-alpine",
+      "docker:index/remoteImage:RemoteImage mainpc-image-redis-7-alpine",
+      "docker:index/volume:Volume mainpc-agent-cache",
+      "docker:index/volume:Volume mainpc-agent-data",
+      "docker:index/volume:Volume mainpc-agent-logs",
+      "docker:index/volume:Volume mainpc-agent-models",
+      "docker:index/volume:Volume mainpc-nats-nats-data",
+      "docker:index/volume:Volume mainpc-redis-redis-data",
+      "pulumi:providers:docker mainpc-docker",
+    ]);
+  });
+
+  it("sends every Docker resource through the explicit provider for the stack's Docker host", () => {
+    const provider = run.registrations.find((r) => r.type === "pulumi:providers:docker");
+    assert.ok(provider);
+    assert.deepStrictEqual(provider.inputs, { host: "unix:///var/run/docker.sock" });
+    const docker = run.registrations.filter((r) => r.type.startsWith("docker:"));
+    assert.strictEqual(docker.length, 15);
+    for (const r of docker) assert.strictEqual(r.provider, `${provider.urn}::mainpc-docker-id`, r.name);
+  });
+
+  it("requests the GPU exactly on the GPU group", () => {
+    const withGpu = run.registrations.filter((r) => r.type === CONTAINER && r.inputs.deviceRequests !== undefined);
+    assert.deepStrictEqual(
+      withGpu.map((r) => [r.name, r.inputs.deviceRequests]),
+      [["mainpc-model-gpu", [{ driver: "nvidia", deviceIds: ["0"], capabilities: ["gpu"] }]]],
+    );
+  });
+
+  it("gives a group container exactly the rendered inputs", () => {
+    const language = containerNamed("mainpc-language");
+    const { envs, healthcheck, ...rest } = language.inputs;
+    const ip = "192.168.1.10";
+    assert.deepStrictEqual(rest, {
+      command: ["python", "-m", "runner"],
+      cpus: "1.5",
+      hosts: [
+        { host: "memoryorchestratorservice", ip: "192.168.1.20" },
+        { host: "pc2-memoryorchestratorservice", ip: "192.168.1.20" },
+        { host: "pc2-observabilityhub", ip: "192.168.1.20" },
+        { host: "pc2-tieredresponder", ip: "192.168.1.20" },
+        { host: "tieredresponder", ip: "192.168.1.20" },
+      ],
+      image: "sha256:ai-system/agent-runtime:latest",
+      logDriver: "json-file",
+      logOpts: { "max-file": "5", "max-size": "50m" },
+      memory: 3072,
+      mounts: [
+        { readOnly: false, source: "ai-system-cache", target: "/app/cache", type: "volume" },
+        { readOnly: true, source: "/srv/monorepo/config", target: "/app/config", type: "bind" },
+        { readOnly: false, source: "ai-system-data", target: "/app/data", type: "volume" },
+        { readOnly: false, source: "ai-system-logs", target: "/app/logs", type: "volume" },
+        { readOnly: false, source: "ai-system-models", target: "/app/models", type: "volume" },
+      ],
+      name: "ai-system-language",
+      networksAdvanced: [
+        {
+          aliases: ["gottotagent", "mainpc-gottotagent", "mainpc-nluagent", "mainpc-vramoptimizeragent", "nluagent", "vramoptimizeragent"],
+          name: "ai_system_network",
+        },
+      ],
+      ports: [5572, 5646, 5709, 6572, 6646, 6709].map((p) => ({ external: p, internal: p, ip, protocol: "tcp" })),
+      restart: "unless-stopped",
+      shmSize: 128,
+      wait: true,
+      waitTimeout: 600,
+    });
+    assert.deepStrictEqual(healthcheck, {
+      interval: "30s",
+      retries: 3,
+      startInterval: "5s",
+      startPeriod: "2m0s",
+      tests: ["CMD", "python3", "-c", (healthcheck as { tests: string[] }).tests[3]],
+      timeout: "10s",
+    });
+    assert.match((healthcheck as { tests: string[] }).tests[3], /for port in \(6573, 6647, 6710,\):/);
+    const env = unwrap(envs);
+    assert.strictEqual(env.secret, true);
+    assert.deepStrictEqual(
+      (env.value as string[]).filter((l) => /PASSWORD|REDIS_URL/.test(l)),
+      [`NATS_PASSWORD=${SECRETS.natsPassword}`, `REDIS_PASSWORD=${SECRETS.redisPassword}`, `REDIS_URL=redis://:${SECRETS.redisPassword}@redis:6379/0`],
+    );
+  });
+
+  it("aliases each group's agents and sorts every container's environment by key", () => {
+    for (const c of plan.containers) {
+      const r = containerNamed(`mainpc-${c.name}`);
+      const network = r.inputs.networksAdvanced as { aliases: string[]; name: string }[];
+      assert.deepStrictEqual(network, [{ aliases: renderAgentAliases(plan, c), name: "ai_system_network" }]);
+      const keys = (unwrap(r.inputs.envs).value as string[]).map((l) => l.slice(0, l.indexOf("=")));
+      assert.deepStrictEqual(keys, [...keys].sort(), `${c.name} env sorted`);
+      assert.strictEqual(new Set(keys).size, keys.length, `${c.name} env keys unique`);
+    }
+    assert.deepStrictEqual(containerNamed("mainpc-nats").inputs.networksAdvanced, [{ aliases: ["nats"], name: "ai_system_network" }]);
+    assert.deepStrictEqual(containerNamed("mainpc-redis").inputs.networksAdvanced, [{ aliases: ["redis"], name: "ai_system_network" }]);
+  });
+
+  it("waits for health on every container and replaces it (delete first) when names, ports or healthcheck change", () => {
+    const containers = run.registrations.filter((r) => r.type === CONTAINER);
+    assert.strictEqual(containers.length, 5);
+    for (const r of containers) {
+      assert.deepStrictEqual([r.inputs.wait, r.inputs.waitTimeout, r.inputs.restart], [true, 600, "unless-stopped"], r.name);
+      assert.deepStrictEqual([r.deleteBeforeReplace, r.replaceOnChanges], [true, ["healthcheck"]], r.name);
+    }
+    const network = run.registrations.find((r) => r.type === "docker:index/network:Network");
+    assert.deepStrictEqual([network?.inputs, network?.deleteBeforeReplace], [{ driver: "bridge", name: "ai_system_network" }, true]);
+  });
+
+  it("retains data, models, NATS and Redis volumes on destroy, and not logs or cache", () => {
+    const volumes = run.registrations.filter((r) => r.type === "docker:index/volume:Volume");
+    assert.deepStrictEqual(
+      volumes.map((r) => `${String(r.inputs.name)} retain=${r.retainOnDelete}`).sort(),
+      [
+        "ai-system-cache retain=false",
+        "ai-system-data retain=true",
+        "ai-system-logs retain=false",
+        "ai-system-models retain=true",
+        "ai-system-nats-data retain=true",
+        "ai-system-redis-data retain=true",
+      ],
+    );
+  });
+
+  it("makes each group wait exactly for the containers of its plan dependencies, NATS and Redis", () => {
+    const urnOf = (name: string) => containerNamed(name).urn;
+    for (const c of plan.containers) {
+      const expected = [...c.dependsOn.map((d) => urnOf(`mainpc-${d}`)), urnOf("mainpc-nats"), urnOf("mainpc-redis")].sort();
+      const actual = containerNamed(`mainpc-${c.name}`).dependencies.filter((u) => u.includes(`$${CONTAINER}::`));
+      assert.deepStrictEqual(actual, expected, c.name);
+    }
+    for (const server of ["mainpc-nats", "mainpc-redis"]) {
+      assert.deepStrictEqual(containerNamed(server).dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), [], server);
+    }
+  });
+
+  it("keeps every secret out of plain inputs: only secret-wrapped values hold a password", async () => {
+    for (const r of run.registrations) {
+      for (const text of plainStrings(r.inputs)) {
+        for (const [name, value] of Object.entries(SECRETS)) {
+          assert.ok(!text.includes(value) && !text.includes(encodeURIComponent(value)), `${r.type} ${r.name} exposes ${name}`);
+        }
+      }
+    }
+    for (const name of ["mainpc-core", "mainpc-model-gpu", "mainpc-language", "mainpc-nats", "mainpc-redis"]) {
+      assert.strictEqual(unwrap(containerNamed(name).inputs.envs).secret, true, name);
+    }
+    assert.deepStrictEqual(unwrap(containerNamed("mainpc-redis").inputs.envs).value, [
+      `REDISCLI_AUTH=${SECRETS.redisPassword}`,
+      `REDIS_PASSWORD=${SECRETS.redisPassword}`,
+    ]);
+    assert.strictEqual(await isSecretOutput(stack.groups[0].container.envs), true);
+    assert.strictEqual(await isSecretOutput(stack.redis.container.envs), true);
+    assert.strictEqual(await isSecretOutput(stack.endpoints), false);
+  });
+
+  it("exports the endpoints and the GPU allocation table", async () => {
+    assert.deepStrictEqual(await promiseOf(stack.gpuAllocation), {
+      capacityMb: 24576,
+      headroomMb: 1536,
+      allocatedMb: 8192,
+      containers: [{ name: "model-gpu", deviceIds: ["0"], vramMb: 8192 }],
+    });
+    assert.strictEqual((await promiseOf(stack.endpoints)).natsLeafRole, "hub");
+  });
+});
+
+describe("components/MachineStack secrets and Docker host", function () {
+  this.timeout(10_000);
+
+  it("marks values built from secrets secret even when the secrets arrive as plain outputs", async () => {
+    const run = await mockPulumi();
+    deployMachine(sampleSettings({ machine: "pc2" }), { ...samplePlan(), machine: "pc2" }, {
+      redisPassword: pulumi.output(SECRETS.redisPassword),
+      natsPassword: pulumi.output(SECRETS.natsPassword),
+      natsLeafPassword: pulumi.output("leaf p@ss"),
+    });
+    await run.settle();
+    const nats = run.registrations.find((r) => r.type === CONTAINER && r.name === "pc2-nats");
+    assert.ok(nats);
+    const env = unwrap(nats.inputs.envs);
+    assert.strictEqual(env.secret, true);
+    assert.deepStrictEqual(env.value, [
+      'NATS_LEAF_URL="nats-leaf://leaf:leaf%20p%40ss@192.168.1.10:7422"',
+      `NATS_PASSWORD="${SECRETS.natsPassword}"`,
+      'NATS_USER="agents"',
+    ]);
+    for (const r of run.registrations) {
+      for (const text of plainStrings(r.inputs)) assert.ok(!text.includes(SECRETS.natsPassword), `${r.name} exposes natsPassword`);
+    }
+  });
+
+  it("deploys to an ssh:// Docker host with its ssh options", async () => {
+    const run = await mockPulumi();
+    deployMachine(sampleSettings({ dockerHost: "ssh://ai@192.168.1.10", dockerSshOpts: ["-o", "StrictHostKeyChecking=yes"] }), samplePlan(), secretValues());
+    await run.settle();
+    const provider = run.registrations.find((r) => r.type === "pulumi:providers:docker");
+    assert.deepStrictEqual(provider?.inputs, { host: "ssh://ai@192.168.1.10", sshOpts: '["-o","StrictHostKeyChecking=yes"]' });
+  });
+});

@@ -1,0 +1,67 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { Finding, formatFinding } from "../../src/config/finding";
+import { DeploymentPlan } from "../../src/plan/deploymentPlan";
+import type { PlanOptions } from "../../src/plan/buildDeploymentPlan";
+import { parseStackSettings, planEnvironment, runProgram } from "../../src/program";
+import { fakeStackInputs } from "../support/fakeStackInputs";
+import { mockPulumi, promiseOf } from "../support/pulumiMocks";
+import { samplePlan } from "../support/samplePlan";
+
+const RAW = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", vramCapacityMb: "20480" };
+
+describe("program/runProgram", function () {
+  this.timeout(10_000);
+
+  it("builds the plan from the validated settings, deploys it and logs its findings", async () => {
+    const run = await mockPulumi();
+    const calls: PlanOptions[] = [];
+    const warning: Finding = { severity: "warning", code: "undefined-variable", message: "${X} is not set", file: "config/startup_config.v3.yaml", line: 3 };
+    const logged: string[] = [];
+    const outputs = runProgram(
+      fakeStackInputs(RAW),
+      (options): DeploymentPlan => {
+        calls.push(options);
+        return samplePlan([warning]);
+      },
+      (f) => logged.push(formatFinding(f)),
+    );
+    await run.settle();
+    assert.strictEqual(calls.length, 1);
+    const { env, ...rest } = calls[0];
+    assert.deepStrictEqual(rest, { configRoot: "/srv/monorepo", machine: "mainpc", override: "docker", vramCapacityMb: 20480 });
+    assert.strictEqual(env.MACHINE_TYPE, "mainpc");
+    assert.strictEqual(env.CONFIG_OVERRIDE, "docker");
+    assert.deepStrictEqual(logged, ["WARNING [undefined-variable] config/startup_config.v3.yaml:3: ${X} is not set"]);
+    assert.deepStrictEqual(await promiseOf(outputs.containers), ["ai-system-core", "ai-system-model-gpu", "ai-system-language"]);
+    assert.strictEqual((await promiseOf(outputs.gpuAllocation)).allocatedMb, 8192);
+    assert.strictEqual((await promiseOf(outputs.endpoints)).natsUrl, "nats://192.168.1.10:4222");
+    assert.strictEqual(run.registrations.length, 23);
+    const settings = parseStackSettings(fakeStackInputs(RAW).raw, fakeStackInputs(RAW).source);
+    assert.ok(settings.ok);
+    assert.deepStrictEqual(env, planEnvironment(settings.settings));
+  });
+
+  it("stops on invalid settings before building the plan or registering anything", async () => {
+    const run = await mockPulumi();
+    let built = 0;
+    assert.throws(
+      () =>
+        runProgram(fakeStackInputs({ ...RAW, machine: "pc9", redisImage: "" }), () => {
+          built++;
+          return samplePlan();
+        }),
+      (e: unknown) =>
+        e instanceof pulumi.RunError &&
+        e.message ===
+          [
+            "The settings of stack mainpc are invalid; nothing was deployed:",
+            'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting machine is invalid: "pc9"; set it to mainpc or pc2',
+            'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisImage is invalid: ""; set it to an image reference',
+          ].join("\n"),
+    );
+    await run.settle();
+    assert.strictEqual(built, 0);
+    assert.strictEqual(run.registrations.length, 0);
+  });
+});

@@ -1,0 +1,148 @@
+import * as assert from "assert";
+import { formatFinding } from "../../src/config/finding";
+import { lineOfKey, parseStackSettings, planEnvironment, RawSettings, SettingsSource } from "../../src/program";
+
+const STACK_TEXT = [
+  "config:",
+  "  ai-system:machine: mainpc",
+  "  ai-system:configRoot: ../monorepo",
+  "  ai-system:mainpcIp: 192.168.1.10",
+  "  ai-system:pc2Ip: 192.168.1.20",
+  "  ai-system:waitTimeout: 600",
+].join("\n");
+
+const SOURCE: SettingsSource = { file: "Pulumi.mainpc.yaml", baseDir: "/srv/infra", lineOf: (key) => lineOfKey(STACK_TEXT, key) };
+
+const SECRETS = { redisPassword: "redis-Secret-1234", natsPassword: "nats-Secret-5678", natsLeafPassword: "leaf-Secret-9012" };
+const MINIMAL: RawSettings = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", ...SECRETS };
+
+const messages = (raw: RawSettings, source: SettingsSource = SOURCE): string[] => {
+  const outcome = parseStackSettings(raw, source);
+  assert.strictEqual(outcome.ok, false);
+  return outcome.ok ? [] : outcome.findings.map(formatFinding);
+};
+
+describe("program/stackSettings", () => {
+  it("fills every default and resolves paths against the project directory", () => {
+    const outcome = parseStackSettings(MINIMAL, SOURCE);
+    assert.ok(outcome.ok);
+    assert.deepStrictEqual(outcome.settings, {
+      machine: "mainpc",
+      lanIps: { mainpc: "192.168.1.10", pc2: "192.168.1.20" },
+      networkName: "ai_system_network",
+      hostConfigDir: "/srv/monorepo/config",
+      natsImage: "nats:2.10-alpine",
+      redisImage: "redis:7-alpine",
+      natsUser: "agents",
+      natsLeafUser: "leaf",
+      redisMemoryMb: 1024,
+      portOffset: 0,
+      waitTimeoutSeconds: 600,
+      healthcheck: { intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 120, startIntervalSeconds: 5 },
+      logMaxSize: "50m",
+      logMaxFiles: 5,
+      extraEnvironment: {},
+      configRoot: "/srv/monorepo",
+      dockerHost: "unix:///var/run/docker.sock",
+      dockerSshOpts: [],
+      vramCapacityMb: null,
+    });
+  });
+
+  it("reads values as Pulumi passes them: integers and lists as text, machine spellings normalised", () => {
+    const outcome = parseStackSettings(
+      {
+        ...MINIMAL,
+        machine: "MAIN_PC",
+        portOffset: "100",
+        vramCapacityMb: "20480",
+        dockerSshOpts: '["-o","StrictHostKeyChecking=yes"]',
+        extraEnvironment: '["HF_HOME=/app/models/hf","A=b=c"]',
+        hostConfigDir: "/opt/ai/config",
+      },
+      SOURCE,
+    );
+    assert.ok(outcome.ok);
+    const s = outcome.settings;
+    assert.deepStrictEqual(
+      [s.machine, s.portOffset, s.vramCapacityMb, s.dockerSshOpts, s.extraEnvironment, s.hostConfigDir],
+      ["mainpc", 100, 20480, ["-o", "StrictHostKeyChecking=yes"], { HF_HOME: "/app/models/hf", A: "b=c" }, "/opt/ai/config"],
+    );
+  });
+
+  it("reports every missing, malformed and unknown setting at its line, never printing a secret", () => {
+    const raw: RawSettings = {
+      machine: "pc3",
+      mainpcIp: "192.168.1.300",
+      pc2Ip: "192.168.1.20",
+      waitTimeout: "soon",
+      extraEnvironment: "HF_HOME=/x",
+      redisPassword: "short pass",
+      natsPassword: SECRETS.natsPassword,
+      natsLeafPassword: SECRETS.natsLeafPassword,
+      natsUserName: "agents",
+    };
+    // This stack file lacks configRoot, so that finding points at line 1.
+    const text = STACK_TEXT.replace("  ai-system:configRoot: ../monorepo\n", "  # no configRoot\n");
+    const source = { ...SOURCE, lineOf: (key: string) => lineOfKey(text, key) };
+    assert.deepStrictEqual(messages(raw, source), [
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting configRoot is missing; set it to the path of the monorepo root",
+      'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting extraEnvironment is invalid: "HF_HOME=/x" (not a list); write a list of KEY=value strings',
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is invalid: the secret value; set it with `pulumi config set --secret redisPassword`: at least 12 characters, no spaces",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: unknown stack setting ai-system:natsUserName; remove it or fix its spelling",
+      'ERROR [invalid-value] Pulumi.mainpc.yaml:2: stack setting machine is invalid: "pc3"; set it to mainpc or pc2',
+      'ERROR [invalid-value] Pulumi.mainpc.yaml:4: stack setting mainpcIp is invalid: "192.168.1.300"; set it to mainpc\'s IPv4 LAN address',
+      'ERROR [invalid-value] Pulumi.mainpc.yaml:6: stack setting waitTimeout is invalid: "soon" (not a whole number); set a whole number of seconds, longer than healthcheckStartPeriodSeconds',
+    ]);
+  });
+
+  it("requires the three secrets", () => {
+    const { redisPassword: _r, natsPassword: _n, natsLeafPassword: _l, ...withoutSecrets } = MINIMAL;
+    assert.deepStrictEqual(messages(withoutSecrets), [
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsLeafPassword is missing; set it with `pulumi config set --secret natsLeafPassword` to the same value in both stacks: at least 12 characters, no spaces",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsPassword is missing; set it with `pulumi config set --secret natsPassword`: at least 12 characters, no spaces",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is missing; set it with `pulumi config set --secret redisPassword`: at least 12 characters, no spaces",
+    ]);
+  });
+
+  it("checks settings against each other", () => {
+    assert.deepStrictEqual(
+      messages({ ...MINIMAL, pc2Ip: "192.168.1.10", waitTimeout: "60", extraEnvironment: '["A=1","A=2"]' }),
+      [
+        "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting extraEnvironment sets A twice; keep one",
+        "ERROR [invalid-value] Pulumi.mainpc.yaml:5: stack settings mainpcIp and pc2Ip are the same address; set each host's own LAN address",
+        "ERROR [invalid-value] Pulumi.mainpc.yaml:6: stack setting waitTimeout (60) must be longer than healthcheckStartPeriodSeconds (120), or every deploy times out while models load",
+      ],
+    );
+  });
+
+  it("builds the plan with the containers' plain environment, never the secrets or the operator's shell", () => {
+    const outcome = parseStackSettings({ ...MINIMAL, extraEnvironment: '["HF_HOME=/hf"]', portOffset: "7" }, SOURCE);
+    assert.ok(outcome.ok);
+    assert.deepStrictEqual(planEnvironment(outcome.settings), {
+      BIND_ADDRESS: "0.0.0.0",
+      CONFIG_OVERRIDE: "docker",
+      CONTAINER_MODE: "true",
+      DOCKER_CONTAINER: "true",
+      DOCKER_NETWORK: "ai_system_network",
+      ERROR_BUS_PORT: "4222",
+      HF_HOME: "/hf",
+      MACHINE_TYPE: "mainpc",
+      MAINPC_IP: "192.168.1.10",
+      MAIN_PC_IP: "192.168.1.10",
+      NATS_URL: "nats://nats:4222",
+      NATS_USER: "agents",
+      PC2_IP: "192.168.1.20",
+      PORT_OFFSET: "7",
+      PYTHONPATH: "/app",
+      REDIS_HOST: "redis",
+      REDIS_PORT: "6379",
+    });
+  });
+
+  it("finds a key's line in the stack file", () => {
+    assert.strictEqual(lineOfKey(STACK_TEXT, "ai-system:pc2Ip"), 5);
+    assert.strictEqual(lineOfKey(STACK_TEXT, "ai-system:natsImage"), 1);
+    assert.strictEqual(lineOfKey(null, "ai-system:machine"), 1);
+  });
+});

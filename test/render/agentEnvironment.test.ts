@@ -1,0 +1,103 @@
+import * as assert from "assert";
+import { renderAgentEnvironment, renderSpecText, RenderError, EnvVar } from "../../src/render";
+import { agent, samplePlan, sampleSettings } from "../support/samplePlan";
+
+/** Renders secrets as <name> so the expected lists stay readable. */
+const lines = (env: readonly EnvVar[]) => env.map((e) => `${e.name}=${renderSpecText(e.value, (n) => `<${n}>`)}`);
+
+const COMMON = [
+  "BIND_ADDRESS=0.0.0.0",
+  "CONFIG_OVERRIDE=docker",
+  "CONTAINER_MODE=true",
+  "DEBUG_MODE=false",
+  "DOCKER_CONTAINER=true",
+  "DOCKER_NETWORK=ai_system_network",
+  "ERROR_BUS_PORT=4222",
+];
+
+describe("render/agentEnvironment", () => {
+  it("gives a group exactly the variables the agents read, sorted by name", () => {
+    const plan = samplePlan();
+    const language = plan.containers[2];
+    assert.deepStrictEqual(lines(renderAgentEnvironment(plan, language, sampleSettings())), [
+      "AGENT_NAMES=GoTToTAgent,NLUAgent,VRAMOptimizerAgent",
+      ...COMMON,
+      "GO_T_TO_T_AGENT_HEALTH_PORT=6646",
+      "GO_T_TO_T_AGENT_PORT=5646",
+      "GROUP_NAME=language",
+      "HF_HOME=/app/models/hf",
+      "LOG_LEVEL=INFO",
+      "MACHINE_TYPE=mainpc",
+      "MAINPC_IP=192.168.1.10",
+      "MAIN_PC_IP=192.168.1.10",
+      // GoTToTAgent's cross-machine dependency on pc2
+      "MEMORY_ORCHESTRATOR_SERVICE_HEALTH_PORT=8140",
+      "MEMORY_ORCHESTRATOR_SERVICE_PORT=7140",
+      "MODEL_MANAGER_SUITE_HEALTH_PORT=8211",
+      "MODEL_MANAGER_SUITE_PORT=7211",
+      "NATS_PASSWORD=<natsPassword>",
+      "NATS_URL=nats://nats:4222",
+      "NATS_USER=agents",
+      "NLU_AGENT_HEALTH_PORT=6709",
+      "NLU_AGENT_PORT=5709",
+      "PC2_IP=192.168.1.20",
+      "PORT_OFFSET=0",
+      // the program's /app wins over global_settings.environment's /somewhere-else
+      "PYTHONPATH=/app",
+      "REDIS_HOST=redis",
+      "REDIS_PASSWORD=<redisPassword>",
+      "REDIS_PORT=6379",
+      "REDIS_URL=redis://:%3CredisPassword%3E@redis:6379/0",
+      "SERVICE_REGISTRY_HOST=mainpc-serviceregistry",
+      "SERVICE_REGISTRY_PORT=7200",
+      "SYSTEM_DIGITAL_TWIN_HEALTH_PORT=8220",
+      "SYSTEM_DIGITAL_TWIN_PORT=7220",
+      "VRAM_OPTIMIZER_AGENT_HEALTH_PORT=6572",
+      "VRAM_OPTIMIZER_AGENT_PORT=5572",
+    ]);
+  });
+
+  it("marks exactly the passwords and the Redis URL as secret", () => {
+    const plan = samplePlan();
+    const env = renderAgentEnvironment(plan, plan.containers[0], sampleSettings());
+    const secret = env.filter((e) => typeof e.value !== "string").map((e) => e.name);
+    assert.deepStrictEqual(secret, ["NATS_PASSWORD", "REDIS_PASSWORD", "REDIS_URL"]);
+  });
+
+  it("lets the stack's extra environment override global_settings, but never the program's own values", () => {
+    const plan = samplePlan();
+    const settings = sampleSettings({ extraEnvironment: { LOG_LEVEL: "DEBUG", MACHINE_TYPE: "pc2" }, portOffset: 100 });
+    const env = lines(renderAgentEnvironment(plan, plan.containers[0], settings));
+    assert.ok(env.includes("LOG_LEVEL=DEBUG"));
+    assert.ok(env.includes("MACHINE_TYPE=mainpc"));
+    assert.ok(env.includes("PORT_OFFSET=100"));
+    assert.ok(!env.includes("LOG_LEVEL=INFO"));
+  });
+
+  it("points SERVICE_REGISTRY_* at the peer's registry when this machine has none", () => {
+    const plan = samplePlan();
+    const withoutRegistry = {
+      ...plan,
+      agents: plan.agents.filter((a) => a.name !== "ServiceRegistry"),
+      peerAgents: [...plan.peerAgents, agent("pc2", "ServiceRegistry", 7300, 8300)],
+    };
+    const env = lines(renderAgentEnvironment(withoutRegistry, plan.containers[1], sampleSettings()));
+    assert.deepStrictEqual(
+      env.filter((l) => l.startsWith("SERVICE_REGISTRY_")),
+      ["SERVICE_REGISTRY_HOST=pc2-serviceregistry", "SERVICE_REGISTRY_PORT=7300"],
+    );
+    const none = { ...withoutRegistry, peerAgents: plan.peerAgents };
+    assert.deepStrictEqual(lines(renderAgentEnvironment(none, plan.containers[1], sampleSettings())).filter((l) => l.startsWith("SERVICE_REGISTRY_")), []);
+  });
+
+  it("refuses two agents whose port variables would collide", () => {
+    const plan = samplePlan();
+    const clash = { ...plan.containers[0], agents: [agent("mainpc", "NLUAgent", 1, 2), agent("mainpc", "NluAgent", 3, 4)] };
+    assert.throws(
+      () => renderAgentEnvironment(plan, clash, sampleSettings()),
+      (e: unknown) =>
+        e instanceof RenderError &&
+        e.message === "agents NLUAgent and NluAgent both map to the environment variable NLU_AGENT_PORT (container core); rename one of them",
+    );
+  });
+});

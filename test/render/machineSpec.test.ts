@@ -1,0 +1,68 @@
+import * as assert from "assert";
+import { ALL_VOLUMES, renderMachine, RenderError } from "../../src/render";
+import { samplePlan, samplePc2Settings, sampleSettings } from "../support/samplePlan";
+
+describe("render/machineSpec", () => {
+  it("renders NATS, Redis and every group in plan order, with the GPU table and endpoints", () => {
+    const spec = renderMachine(samplePlan(), sampleSettings());
+    assert.deepStrictEqual(
+      spec.groups.map((g) => g.key),
+      ["core", "model-gpu", "language"],
+    );
+    assert.deepStrictEqual(spec.gpuAllocation, {
+      capacityMb: 24576,
+      headroomMb: 1536,
+      allocatedMb: 8192,
+      containers: [{ name: "model-gpu", deviceIds: ["0"], vramMb: 8192 }],
+    });
+    assert.deepStrictEqual(spec.endpoints, {
+      machine: "mainpc",
+      network: "ai_system_network",
+      natsUrl: "nats://192.168.1.10:4222",
+      natsInternalUrl: "nats://nats:4222",
+      natsJetStreamDomain: "mainpc",
+      natsLeafRole: "hub",
+      natsLeafUrl: "nats-leaf://192.168.1.10:7422",
+      redisUrl: "redis://192.168.1.10:6379/0",
+      redisInternalUrl: "redis://redis:6379/0",
+    });
+  });
+
+  it("retains data, models, NATS and Redis volumes; logs and cache are disposable", () => {
+    assert.deepStrictEqual(
+      ALL_VOLUMES.map((v) => `${v.key}:${v.name}:${v.retainOnDelete}`),
+      [
+        "agent-cache:ai-system-cache:false",
+        "agent-data:ai-system-data:true",
+        "agent-logs:ai-system-logs:false",
+        "agent-models:ai-system-models:true",
+        "nats-data:ai-system-nats-data:true",
+        "redis-data:ai-system-redis-data:true",
+      ],
+    );
+  });
+
+  it("refuses a plan for the other machine and a group named like a server", () => {
+    assert.throws(
+      () => renderMachine(samplePlan(), samplePc2Settings()),
+      (e: unknown) => e instanceof RenderError && e.message === "the plan is for mainpc but the stack deploys pc2",
+    );
+    const plan = samplePlan();
+    const clash = { ...plan, containers: [{ ...plan.containers[0], name: "redis" }] };
+    assert.throws(
+      () => renderMachine(clash, sampleSettings()),
+      (e: unknown) => e instanceof RenderError && e.message === "container group redis takes the name of the redis server; rename the group",
+    );
+  });
+});
+
+describe("render/machineSpec plan order", () => {
+  it("refuses a group whose dependency the plan does not start before it", () => {
+    const plan = samplePlan();
+    const [core, modelGpu, language] = plan.containers;
+    assert.throws(
+      () => renderMachine({ ...plan, containers: [core, language, modelGpu] }, sampleSettings()),
+      (e: unknown) => e instanceof RenderError && e.message === "container language depends on model-gpu, which the plan does not start before it",
+    );
+  });
+});

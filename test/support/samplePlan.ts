@@ -1,0 +1,150 @@
+/**
+ * Small hand-built plans: mainpc with three containers (a CPU core, a GPU group, and a group
+ * that depends on both), and pc2 agents for host entries and a cross-machine dependency.
+ */
+import { AgentSpec, EffectiveConfig } from "../../src/config/effectiveConfig";
+import { Finding } from "../../src/config/finding";
+import { Machine } from "../../src/config/machine";
+import { ContainerPlan, DeploymentPlan } from "../../src/plan/deploymentPlan";
+import { StackSettings } from "../../src/program/stackSettings";
+
+export function agent(machine: Machine, name: string, port: number, health: number, dependencies: string[] = []): AgentSpec {
+  return {
+    name,
+    machine,
+    group: "sample",
+    scriptPath: `agents/${name}.py`,
+    port,
+    healthCheckPort: health,
+    httpHealthPort: health + 1,
+    required: true,
+    dependencies,
+    config: {},
+    source: { file: "config/startup_config.v3.yaml", line: 10 },
+  };
+}
+
+export const MAINPC_AGENTS = {
+  ServiceRegistry: agent("mainpc", "ServiceRegistry", 7200, 8200),
+  SystemDigitalTwin: agent("mainpc", "SystemDigitalTwin", 7220, 8220, ["ServiceRegistry"]),
+  ModelManagerSuite: agent("mainpc", "ModelManagerSuite", 7211, 8211, ["SystemDigitalTwin"]),
+  VRAMOptimizerAgent: agent("mainpc", "VRAMOptimizerAgent", 5572, 6572, ["ModelManagerSuite"]),
+  NLUAgent: agent("mainpc", "NLUAgent", 5709, 6709, ["SystemDigitalTwin"]),
+  GoTToTAgent: agent("mainpc", "GoTToTAgent", 5646, 6646, ["ModelManagerSuite", "MemoryOrchestratorService"]),
+  ObservabilityHub: agent("mainpc", "ObservabilityHub", 9000, 9100),
+} as const;
+
+export const PC2_AGENTS = {
+  MemoryOrchestratorService: agent("pc2", "MemoryOrchestratorService", 7140, 8140),
+  ObservabilityHub: agent("pc2", "ObservabilityHub", 9000, 9100),
+  TieredResponder: agent("pc2", "TieredResponder", 7100, 8100),
+} as const;
+
+const sortByName = (agents: AgentSpec[]) => [...agents].sort((a, b) => a.name.localeCompare(b.name));
+
+function container(name: string, agents: AgentSpec[], rest: Partial<ContainerPlan> = {}): ContainerPlan {
+  const sorted = sortByName(agents);
+  return {
+    name,
+    machine: "mainpc",
+    agents: sorted,
+    gpu: null,
+    cpus: 2,
+    memoryMb: 4096,
+    shmMb: 256,
+    image: "ai-system/agent-runtime:latest",
+    command: null,
+    dependsOn: [],
+    wave: 1,
+    publishedPorts: sorted.flatMap((a) => [a.port, a.healthCheckPort]).sort((a, b) => a - b),
+    source: { file: "config/overrides/docker.yaml", line: 40 },
+    ...rest,
+  };
+}
+
+export function sampleConfig(machine: Machine, agents: AgentSpec[], globalEnvironment: Record<string, string>): EffectiveConfig {
+  return {
+    machine,
+    configRoot: "/srv/monorepo",
+    override: "docker",
+    files: ["config/startup_config.v3.yaml", "config/overrides/docker.yaml"],
+    version: "3.0",
+    globalEnvironment,
+    groups: [],
+    agents,
+    vramGb: 24,
+    dockerGroups: [],
+    dockerGroupsSource: { file: "config/overrides/docker.yaml", line: 30 },
+    dockerDefaults: { image: "ai-system/agent-runtime:latest", cpus: 1, memoryMb: 2048, shmMb: 64, gpuHeadroomMb: 1536, allowVramOvercommit: false },
+    tree: {},
+    locate: () => undefined,
+  };
+}
+
+/** mainpc: core (wave 1), model-gpu (GPU, wave 2), language (wave 3, depends on both). */
+export function samplePlan(findings: Finding[] = []): DeploymentPlan {
+  const a = MAINPC_AGENTS;
+  const agents = sortByName(Object.values(a));
+  const containers = [
+    container("core", [a.ServiceRegistry, a.SystemDigitalTwin, a.ObservabilityHub]),
+    container("model-gpu", [a.ModelManagerSuite], {
+      gpu: { vramMb: 8192, deviceIds: ["0"] },
+      cpus: 4,
+      memoryMb: 16384,
+      shmMb: 2048,
+      dependsOn: ["core"],
+      wave: 2,
+    }),
+    container("language", [a.VRAMOptimizerAgent, a.NLUAgent, a.GoTToTAgent], {
+      cpus: 1.5,
+      memoryMb: 3072,
+      shmMb: 128,
+      command: ["python", "-m", "runner"],
+      dependsOn: ["core", "model-gpu"],
+      wave: 3,
+    }),
+  ];
+  return {
+    machine: "mainpc",
+    config: sampleConfig("mainpc", agents, { LOG_LEVEL: "INFO", PYTHONPATH: "/somewhere-else", DEBUG_MODE: "false" }),
+    agents,
+    peerAgents: sortByName(Object.values(PC2_AGENTS)),
+    legacy: null,
+    crossMachineDependencies: [{ agent: "GoTToTAgent", dependency: "MemoryOrchestratorService", machine: "pc2" }],
+    containers,
+    waves: 3,
+    longestPath: 3,
+    vram: { capacityMb: 24576, headroomMb: 1536, allocatedMb: 8192, allowOvercommit: false },
+    findings,
+  };
+}
+
+export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSettings {
+  return {
+    machine: "mainpc",
+    lanIps: { mainpc: "192.168.1.10", pc2: "192.168.1.20" },
+    networkName: "ai_system_network",
+    hostConfigDir: "/srv/monorepo/config",
+    natsImage: "nats:2.10-alpine",
+    redisImage: "redis:7-alpine",
+    natsUser: "agents",
+    natsLeafUser: "leaf",
+    redisMemoryMb: 1024,
+    portOffset: 0,
+    waitTimeoutSeconds: 600,
+    healthcheck: { intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 120, startIntervalSeconds: 5 },
+    logMaxSize: "50m",
+    logMaxFiles: 5,
+    extraEnvironment: { HF_HOME: "/app/models/hf" },
+    configRoot: "/srv/monorepo",
+    dockerHost: "unix:///var/run/docker.sock",
+    dockerSshOpts: [],
+    vramCapacityMb: null,
+    ...overrides,
+  };
+}
+
+/** pc2 settings for the same sample (only what the NATS leaf side needs differs). */
+export function samplePc2Settings(): StackSettings {
+  return sampleSettings({ machine: "pc2" });
+}
