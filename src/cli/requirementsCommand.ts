@@ -1,0 +1,167 @@
+import * as fs from "fs";
+import * as path from "path";
+import { formatFinding } from "../config/finding";
+import { Machine, MACHINES, parseMachine } from "../config/machine";
+import { ordinal } from "../config/ordinal";
+import { Environment } from "../config/substituteEnvironment";
+import { generateRequirements, GeneratedRequirements } from "../requirements/generateRequirements";
+import { normalizeDistribution } from "../requirements/groupRequirements";
+import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../requirements/launcherContract";
+import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
+import { formatScanWarning } from "../requirements/scanWarning";
+import { CommandResult } from "./planCommand";
+
+const USAGE = `usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]
+
+  --config-root  monorepo root: config/startup_config.v3.yaml and the agents' Python code
+  --out          directory to write (default: DIR/requirements, inside the image build context)
+  --machine      the host whose docker groups to cover (default: all, both hosts)
+  --override     CONFIG_OVERRIDE file to plan with (default: docker)
+
+Follows every agent's script_path and the monorepo modules it imports, and writes base.txt
+(what every group needs), <group>.txt (-r base.txt plus the rest) and <group>.system.txt
+(apt packages) per docker group, plus ${LAUNCHER_FILE}, the image entrypoint the Dockerfiles
+copy. Files it generated before for groups that no longer exist are removed.
+
+exit status: 0 written (warnings possible), 1 the plan has errors (nothing written), 2 wrong usage`;
+
+/** The whole command as a function of its arguments and environment; it writes only under --out. */
+export function runRequirementsCommand(argv: readonly string[], env: Environment): CommandResult {
+  const usage = (problem: string): CommandResult => ({ exitCode: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` });
+  let configRoot: string | undefined;
+  let out: string | undefined;
+  let machines: readonly Machine[] = MACHINES;
+  let override: string | null = "docker";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return { exitCode: 0, stdout: `${USAGE}\n`, stderr: "" };
+      case "--config-root": {
+        const v = value();
+        if (v === undefined) return usage("--config-root needs a value");
+        configRoot = path.resolve(v);
+        break;
+      }
+      case "--out": {
+        const v = value();
+        if (v === undefined) return usage("--out needs a value");
+        out = path.resolve(v);
+        break;
+      }
+      case "--machine": {
+        const v = value();
+        if (v === undefined) return usage("--machine needs a value");
+        if (v === "all") {
+          machines = MACHINES;
+          break;
+        }
+        const machine = parseMachine(v);
+        if (!machine) return usage(`unknown machine ${v}; use one of ${MACHINES.join(", ")}, all`);
+        machines = [machine];
+        break;
+      }
+      case "--override": {
+        const v = value();
+        if (v === undefined) return usage("--override needs a value");
+        override = v === "none" ? null : v;
+        break;
+      }
+      default:
+        return usage(`unknown argument ${arg}`);
+    }
+  }
+  if (configRoot === undefined) return usage("--config-root is required");
+  if (!fs.existsSync(configRoot) || !fs.statSync(configRoot).isDirectory()) return usage(`--config-root ${configRoot} is not a directory`);
+  const outDir = out ?? path.join(configRoot, "requirements");
+
+  const result = generateRequirements({ configRoot, machines, env, override });
+  const lines = [`Requirements for ${machines.join(", ")} from ${configRoot} (override: ${override ?? "none"})`];
+  const planProblems = result.findings.filter((f) => f.severity !== "info");
+  if (planProblems.length > 0) lines.push(`Plan findings: ${planProblems.length}`, ...planProblems.map((f) => `  ${formatFinding(f)}`));
+  if (result.failed) {
+    lines.push(...result.conflicts.map((c) => `ERROR ${c}`), "Nothing written: fix the errors above first.");
+    return { exitCode: 1, stdout: `${lines.join("\n")}\n`, stderr: "" };
+  }
+
+  const foreign = foreignFiles(outDir, [...result.files.keys()]);
+  if (foreign.length > 0) {
+    return usage(`refusing to overwrite ${foreign.join(", ")} in ${outDir}: not written by this command; choose another --out`);
+  }
+  const removed = writeFiles(outDir, result);
+  lines.push(...summary(configRoot, outDir, result, removed));
+  return { exitCode: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
+}
+
+/** True for a file this command wrote before (so it may be replaced or removed). */
+function isGenerated(file: string, name: string): boolean {
+  // The launcher has no header of its own: compare its shebang and first docstring line instead.
+  const head = (text: string, lines: number) => text.split("\n", lines).join("\n");
+  const text = fs.readFileSync(file, "utf8");
+  return name === LAUNCHER_FILE ? head(text, 2) === head(fs.readFileSync(LAUNCHER_SOURCE, "utf8"), 2) : head(text, 1) === GENERATED_HEADER;
+}
+
+/** Files about to be written that exist and were not written by this command: a hand-written base.txt must survive. */
+function foreignFiles(outDir: string, names: readonly string[]): string[] {
+  return [...names, LAUNCHER_FILE].filter((name) => {
+    const file = path.join(outDir, name);
+    return fs.existsSync(file) && !(fs.statSync(file).isFile() && isGenerated(file, name));
+  });
+}
+
+/** Writes every file and the launcher copy; removes generated files of vanished groups. */
+function writeFiles(outDir: string, result: GeneratedRequirements): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const [name, text] of result.files) fs.writeFileSync(path.join(outDir, name), text);
+  fs.copyFileSync(LAUNCHER_SOURCE, path.join(outDir, LAUNCHER_FILE));
+  const removed: string[] = [];
+  for (const name of fs.readdirSync(outDir).sort(ordinal)) {
+    if (!name.endsWith(".txt") || result.files.has(name)) continue;
+    const file = path.join(outDir, name);
+    if (fs.statSync(file).isFile() && isGenerated(file, name)) {
+      fs.rmSync(file);
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+function summary(configRoot: string, outDir: string, result: GeneratedRequirements, removed: readonly string[]): string[] {
+  const agents = result.groups.flatMap((g) => g.agents);
+  const lines = [
+    `Scanned ${plural(result.scannedFiles, "Python file")} for ${agents.filter((a) => a.found).length} of ${plural(agents.length, "agent")} in ${plural(result.groups.length, "docker group")}.`,
+  ];
+  if (result.groups.length === 0) lines.push("No docker groups are planned, so there is nothing to install; see the plan findings above.");
+  else if (agents.every((a) => !a.found)) lines.push(`No agent script exists under the config root: is ${configRoot} the monorepo root? Every requirements file is empty.`);
+  const names = [...result.files.keys(), LAUNCHER_FILE];
+  const width = Math.max(...names.map((n) => n.length));
+  const baseKeys = new Set(result.base.map(normalizeDistribution));
+  lines.push(`Wrote ${plural(names.length, "file")} to ${outDir}:`);
+  lines.push(`  ${BASE_FILE.padEnd(width)}  ${plural(result.base.length, "distribution")} shared by every group`);
+  for (const g of result.groups) {
+    const own = g.distributions.filter((d) => !baseKeys.has(normalizeDistribution(d))).length;
+    const found = g.agents.filter((a) => a.found).length;
+    lines.push(`  ${groupFile(g.group).padEnd(width)}  ${own} more (${g.machine}, ${g.gpu ? "GPU" : "CPU"}, ${found} of ${plural(g.agents.length, "agent")} scanned)`);
+    lines.push(`  ${systemFile(g.group).padEnd(width)}  ${plural(g.systemPackages.length, "apt package")}`);
+  }
+  lines.push(`  ${LAUNCHER_FILE.padEnd(width)}  the group launcher (image entrypoint)`);
+  if (removed.length > 0) lines.push(`Removed files generated for groups that no longer exist: ${removed.join(", ")}`);
+  const unmapped = result.groups.flatMap((g) => g.unmapped.map((d) => `${d} (${g.group})`));
+  if (unmapped.length > 0) lines.push(`Unmapped, verify (installed under the import name): ${unmapped.join(", ")}`);
+  lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatScanWarning(w)}`));
+  return lines;
+}
+
+if (require.main === module) {
+  const result = runRequirementsCommand(process.argv.slice(2), process.env);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}

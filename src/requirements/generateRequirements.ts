@@ -1,0 +1,72 @@
+import { Finding, hasErrors } from "../config/finding";
+import { Machine } from "../config/machine";
+import { ordinal } from "../config/ordinal";
+import { Environment } from "../config/substituteEnvironment";
+import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
+import { ContainerPlan } from "../plan/deploymentPlan";
+import { groupRequirements, GroupRequirements } from "./groupRequirements";
+import { ImportScanner } from "./importScanner";
+import { ModuleResolver } from "./moduleResolver";
+import { baseDistributions, requirementsFiles } from "./requirementsFiles";
+import { ScanWarning, sortScanWarnings } from "./scanWarning";
+
+export interface GenerateOptions {
+  readonly configRoot: string;
+  readonly machines: readonly Machine[];
+  readonly env: Environment;
+  /** CONFIG_OVERRIDE to plan with; null for none. */
+  readonly override: string | null;
+}
+
+export interface GeneratedRequirements {
+  /** Every plan finding of the machines asked for (errors first per machine). */
+  readonly findings: readonly Finding[];
+  /** Plan errors, or one group name on both machines: nothing is generated then. */
+  readonly failed: boolean;
+  /** Why the run failed beyond plan findings (a group name used on both machines). */
+  readonly conflicts: readonly string[];
+  /** Sorted by group name. */
+  readonly groups: readonly GroupRequirements[];
+  /** What every group shares (base.txt); sorted. */
+  readonly base: readonly string[];
+  /** File name -> text, sorted by name; empty when failed. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly warnings: readonly ScanWarning[];
+  readonly scannedFiles: number;
+}
+
+/**
+ * Plans each machine, scans each container's agents and builds every requirements file. Reads
+ * the config root, writes nothing: the command decides where the files go.
+ */
+export function generateRequirements(options: GenerateOptions): GeneratedRequirements {
+  const findings: Finding[] = [];
+  const containers: ContainerPlan[] = [];
+  for (const machine of options.machines) {
+    const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.env, override: options.override });
+    findings.push(...plan.findings);
+    containers.push(...plan.containers);
+  }
+
+  const owners = new Map<string, Machine[]>();
+  for (const c of containers) owners.set(c.name, [...(owners.get(c.name) ?? []), c.machine]);
+  const conflicts = [...owners]
+    .filter(([, machines]) => machines.length > 1)
+    .map(([name, machines]) => `docker group ${name} exists on ${machines.join(" and ")}; its requirements file would be ambiguous, so run once per machine with --machine and separate --out directories`)
+    .sort(ordinal);
+
+  const failed = hasErrors(findings) || conflicts.length > 0;
+  if (failed) return { findings, failed, conflicts, groups: [], base: [], files: new Map(), warnings: [], scannedFiles: 0 };
+
+  const scanner = new ImportScanner(new ModuleResolver(options.configRoot));
+  const groups: GroupRequirements[] = [];
+  const warnings: ScanWarning[] = [];
+  const scanned = new Set<string>();
+  for (const container of [...containers].sort((a, b) => ordinal(a.name, b.name))) {
+    const scan = scanner.scan(container.agents);
+    warnings.push(...scan.warnings);
+    for (const f of scan.files) scanned.add(f);
+    groups.push(groupRequirements(container, scan));
+  }
+  return { findings, failed, conflicts, groups, base: baseDistributions(groups), files: requirementsFiles(groups), warnings: sortScanWarnings(warnings), scannedFiles: scanned.size };
+}
