@@ -1,0 +1,91 @@
+import * as fs from "fs";
+import * as path from "path";
+import { hasErrors } from "../config/finding";
+import { Machine, MACHINES } from "../config/machine";
+import { Environment } from "../config/substituteEnvironment";
+import { prometheusTargets, targetsFile, targetsJson } from "../monitoring/prometheusTargets";
+import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
+import { DeploymentPlan } from "../plan/deploymentPlan";
+import { renderActionPlan } from "../report/actionPlanReport";
+import { CommandResult, PROJECT_ROOT } from "./planCommand";
+
+const USAGE = `usage: npm run report [-- [--config-root DIR] [--override NAME|none] [--out FILE]]
+
+Writes the Deployment Action Plan (Markdown) for both hosts, generated from their plans.
+
+  --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
+  --override     CONFIG_OVERRIDE file to apply (default: docker, the setting this program deploys)
+  --out          write the report to FILE (default: print it) and the Prometheus targets of each
+                 host to monitoring/<machine>.targets.json beside it
+
+exit status: 0 no errors, 1 the plans have errors (the report is still written), 2 wrong usage`;
+
+export function runReportCommand(argv: readonly string[], env: Environment): CommandResult {
+  const usage = (problem: string): CommandResult => ({ exitCode: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` });
+  let configRoot = PROJECT_ROOT;
+  let override: string | null = "docker";
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case "--help":
+      case "-h":
+        return { exitCode: 0, stdout: `${USAGE}\n`, stderr: "" };
+      case "--config-root": {
+        const v = value();
+        if (v === undefined) return usage("--config-root needs a value");
+        configRoot = path.resolve(v);
+        break;
+      }
+      case "--override": {
+        const v = value();
+        if (v === undefined) return usage("--override needs a value");
+        override = v === "none" ? null : v;
+        break;
+      }
+      case "--out": {
+        const v = value();
+        if (v === undefined) return usage("--out needs a value");
+        out = path.resolve(v);
+        break;
+      }
+      default:
+        return usage(`unknown argument ${arg}`);
+    }
+  }
+
+  const plans = Object.fromEntries(MACHINES.map((machine) => [machine, buildDeploymentPlan({ configRoot, machine, env, override })])) as Record<Machine, DeploymentPlan>;
+  const report = renderActionPlan({
+    plans,
+    configRootLabel: path.relative(PROJECT_ROOT, configRoot).split(path.sep).join("/") || ".",
+    // Substitution treats an empty PORT_OFFSET as unset, so the report says 0 then too.
+    portOffset: (env["PORT_OFFSET"] ?? "").trim() === "" ? "0" : env["PORT_OFFSET"]!.trim(),
+  });
+  const exitCode = MACHINES.some((m) => hasErrors(plans[m].findings)) ? 1 : 0;
+  if (out === undefined) {
+    return { exitCode, stdout: report, stderr: "Prometheus targets not written: give --out FILE to write monitoring/<machine>.targets.json beside the report.\n" };
+  }
+
+  const written = [out, ...MACHINES.map((m) => path.join(path.dirname(out!), targetsFile(m)))];
+  const inputs = new Set(MACHINES.flatMap((m) => plans[m].config.files.map((f) => path.resolve(configRoot, f))));
+  const clash = written.find((file) => inputs.has(file));
+  if (clash) return usage(`refusing to write ${clash}: it is a configuration file the report reads; choose another --out`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, report);
+  for (const m of MACHINES) {
+    const file = path.join(path.dirname(out), targetsFile(m));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, targetsJson(prometheusTargets(plans[m])));
+  }
+  const counts = MACHINES.map((m) => `${m} ${prometheusTargets(plans[m]).length}`).join(", ");
+  return { exitCode, stdout: `Wrote ${written[0]}\nWrote ${written.slice(1).join(" and ")} (Prometheus targets: ${counts})\n`, stderr: "" };
+}
+
+if (require.main === module) {
+  const result = runReportCommand(process.argv.slice(2), process.env);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}
