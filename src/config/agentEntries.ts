@@ -1,3 +1,4 @@
+import { setOwn } from "./ownProperty";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
 import { mapEntries, toPlain, YMap, YNode } from "./yamlTree";
@@ -57,7 +58,7 @@ export function readAgentEntries(tree: YNode): AgentEntries {
       const value = entry.value;
       const isAgent = value.kind === "map" && (value.entries.has("script_path") || /^[A-Z]/.test(key));
       if (isAgent) group.agents.push({ name: key, group: groupName, shape: "map", node: value as YMap, source: entry.keyLoc });
-      else group.settings[key] = toPlain(value);
+      else setOwn(group.settings, key, toPlain(value));
     }
   }
 

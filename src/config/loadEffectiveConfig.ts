@@ -1,3 +1,4 @@
+import { setOwn } from "./ownProperty";
 import { ordinal } from "./ordinal";
 import * as path from "path";
 import { AgentEntry, readAgentEntries } from "./agentEntries";
@@ -245,7 +246,7 @@ function readEnvironment(root: YMap): Record<string, string> {
   for (const source of sources) {
     for (const [key, entry] of mapEntries(source)) {
       const value = entry.value.kind === "scalar" ? entry.value.value : null;
-      if (value !== null) out[key] = String(value);
+      if (value !== null) setOwn(out, key, String(value));
     }
   }
   return out;

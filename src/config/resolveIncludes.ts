@@ -5,6 +5,12 @@ import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
 import { YMap, YNode } from "./yamlTree";
 
+/**
+ * Files one load may read through includes. A file included twice by every level would
+ * otherwise be read 2^depth times: a diamond is fine, a fan-out bomb ends here.
+ */
+const MAX_INCLUDE_READS = 256;
+
 export interface IncludedTree {
   readonly tree: YNode;
   readonly findings: readonly Finding[];
@@ -23,7 +29,9 @@ export function readWithIncludes(
   relative: string,
   missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
   chain: readonly string[] = [],
+  budget: { reads: number } = { reads: MAX_INCLUDE_READS },
 ): IncludedTree {
+  budget.reads--;
   const read = readConfigFile(configRoot, relative, missing);
   const findings: Finding[] = [...read.findings];
   const files: string[] = read.exists ? [relative] : [];
@@ -43,7 +51,8 @@ export function readWithIncludes(
       findings.push(finding("error", "invalid-value", `include entries must be file paths relative to the config root, e.g. main_pc_code/config/startup_config.yaml`, item.loc));
       continue;
     }
-    const target = path.posix.normalize(item.value.trim().replace(/\\/g, "/"));
+    // One spelling per file (`./a//b/` is `a/b`), so cycle detection and `files` agree with the disk.
+    const target = path.posix.normalize(item.value.trim().replace(/\\/g, "/")).replace(/(.)\/+$/, "$1");
     const cycle = [...chain, relative];
     if (cycle.includes(target)) {
       findings.push(
@@ -51,7 +60,11 @@ export function readWithIncludes(
       );
       continue;
     }
-    const sub = readWithIncludes(configRoot, target, { severity: "error", what: "included file", at: item.loc }, cycle);
+    if (budget.reads <= 0) {
+      findings.push(finding("error", "include-cycle", `more than ${MAX_INCLUDE_READS} include reads (files included over and over); include each file once`, item.loc));
+      break;
+    }
+    const sub = readWithIncludes(configRoot, target, { severity: "error", what: "included file", at: item.loc }, cycle, budget);
     findings.push(...sub.findings);
     files.push(...sub.files);
     tree = deepMerge(tree, sub.tree);

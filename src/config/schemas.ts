@@ -1,3 +1,4 @@
+import { getOwn } from "./ownProperty";
 import { z } from "zod";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
@@ -101,7 +102,7 @@ export function parseWithFindings<T extends z.ZodType>(
     }
     const where: SourceLocation = nodeAt(node, issuePath) === undefined ? subjectLoc : locateIn(node, issuePath);
     const label = issuePath.length > 0 ? issuePath.join(".") : "value";
-    const hint = FIELD_HINTS[field] ?? "fix this value";
+    const hint = getOwn(FIELD_HINTS, field) ?? "fix this value";
     return finding("error", "invalid-value", `${subject}: ${label} is invalid (${describeIssue(issue)}); ${hint}`, where);
   });
   return { ok: false, findings };

@@ -1,3 +1,4 @@
+import { getOwn } from "./ownProperty";
 import { Finding, finding } from "./finding";
 import { YNode, YScalar } from "./yamlTree";
 
@@ -18,10 +19,10 @@ const OFFSET_SUM = /^\s*\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}\s*\+\s*(\d+
 export function substituteEnvironment(tree: YNode, env: Environment): { tree: YNode; findings: Finding[] } {
   const findings: Finding[] = [];
   const lookup = (name: string, fallback: string | undefined, at: YScalar): string => {
-    const value = env[name];
+    const value = getOwn(env, name);
     if (value !== undefined && value !== "") return value;
     if (fallback !== undefined) return fallback;
-    const implicit = IMPLICIT_DEFAULTS[name];
+    const implicit = getOwn(IMPLICIT_DEFAULTS, name);
     if (implicit !== undefined) return implicit;
     findings.push(
       finding(

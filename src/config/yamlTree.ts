@@ -1,3 +1,4 @@
+import { setOwn } from "./ownProperty";
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
@@ -52,7 +53,8 @@ export function parseYamlTree(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    // Duplicate keys are found below in one pass; the parser's own check is quadratic per map.
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   } catch (err) {
     return { tree: emptyMap({ file, line: 1 }), findings: [syntaxFinding(file, 1, String(err))] };
   }
@@ -62,33 +64,58 @@ export function parseYamlTree(text: string, file: string): ParsedYaml {
     return { tree: emptyMap({ file, line: 1 }), findings };
   }
   const findings: Finding[] = [];
+  // Anchors seen so far, in document order, so an alias means the latest preceding anchor. An
+  // alias reuses the converted node (trees are immutable) but is charged its full size, so the
+  // expanded tree that later walks see stays within MAX_NODES.
+  const anchors = new Map<string, { node: YNode; size: number }>();
   let budget = MAX_NODES;
+  const charge = (size: number): void => {
+    budget -= size;
+    if (budget < 0) throw new Error(`more than ${MAX_NODES} values after expanding aliases; remove the nested aliases`);
+  };
   const convert = (node: unknown, depth: number): YNode => {
-    const line = lineOf(nodeStart(node));
-    const loc = { file, line };
-    if (--budget < 0) throw new Error(`more than ${MAX_NODES} values after expanding aliases; remove the nested aliases`);
+    const loc = { file, line: lineOf(nodeStart(node)) };
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      if (!target) return { kind: "scalar", value: null, loc };
+      charge(target.size);
+      return target.node;
+    }
+    const before = budget;
+    charge(1);
+    const converted = convertNode(node, depth, loc);
+    const anchor = (node as { anchor?: string } | null)?.anchor;
+    if (anchor) anchors.set(anchor, { node: converted, size: before - budget });
+    return converted;
+  };
+  const convertNode = (node: unknown, depth: number, loc: SourceLocation): YNode => {
     if (depth > MAX_DEPTH) {
       findings.push(finding("error", "invalid-value", `nesting deeper than ${MAX_DEPTH} levels; flatten this value`, loc));
       return { kind: "scalar", value: null, loc };
     }
-    if (isAlias(node)) {
-      const target = node.resolve(doc);
-      return target ? convert(target, depth + 1) : { kind: "scalar", value: null, loc };
-    }
     if (isMap(node)) {
       const entries = new Map<string, YEntry>();
+      const inherited = new Map<string, YEntry>();
       for (const item of node.items) {
         if (!isPair(item)) continue;
         const key = scalarKey(item.key);
         const keyLoc = { file, line: lineOf(nodeStart(item.key)) };
         if (key === "<<") {
-          // YAML merge keys (`<<: *base`) copy entries the map does not set itself.
+          // YAML merge keys (`<<: *base` or `<<: [*a, *b]`) supply entries the map does not set itself.
           const merged = convert(item.value, depth + 1);
-          if (merged.kind === "map") for (const [k, v] of merged.entries) if (!entries.has(k)) entries.set(k, v);
+          const sources = merged.kind === "seq" ? merged.items : [merged];
+          for (const source of sources) {
+            if (source.kind === "map") for (const [k, v] of source.entries) if (!inherited.has(k)) inherited.set(k, v);
+          }
+          continue;
+        }
+        if (entries.has(key)) {
+          findings.push(syntaxFinding(file, keyLoc.line, `duplicate key ${key} (first at line ${entries.get(key)!.keyLoc.line})`));
           continue;
         }
         entries.set(key, { keyLoc, value: item.value === null ? { kind: "scalar", value: null, loc: keyLoc } : convert(item.value, depth + 1) });
       }
+      for (const [k, v] of inherited) if (!entries.has(k)) entries.set(k, v);
       return { kind: "map", entries, loc };
     }
     if (isSeq(node)) {
@@ -103,7 +130,7 @@ export function parseYamlTree(text: string, file: string): ParsedYaml {
   try {
     tree = doc.contents === null ? emptyMap({ file, line: 1 }) : convert(doc.contents, 0);
   } catch (err) {
-    // The yaml package throws on alias-count overflow (billion laughs) during resolution.
+    // Only the alias budget throws: a YAML bomb becomes one finding.
     return { tree: emptyMap({ file, line: 1 }), findings: [syntaxFinding(file, 1, err instanceof Error ? err.message : String(err))] };
   }
   // An empty or comment-only file is an empty override, not an error.
@@ -147,7 +174,7 @@ export function toPlain(node: YNode): unknown {
       return node.items.map(toPlain);
     case "map": {
       const out: Record<string, unknown> = {};
-      for (const [k, e] of node.entries) out[k] = toPlain(e.value);
+      for (const [k, e] of node.entries) setOwn(out, k, toPlain(e.value));
       return out;
     }
   }

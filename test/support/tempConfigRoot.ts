@@ -2,6 +2,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+/** Config-root-relative path -> file text. */
+export type ConfigFiles = Readonly<Record<string, string>>;
+
+/** A config-root-relative path the way the loader normalizes include targets (`./a//b` -> `a/b`). */
+export function normalizeConfigPath(relative: string): string {
+  return path.posix.normalize(relative.trim().replace(/\\/g, "/"));
+}
+
 /** Writes files (config-root-relative path -> text) into a fresh temporary config root. */
 export function writeConfigRoot(files: Readonly<Record<string, string>>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "ai-system-config-"));
