@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerSpec, HealthcheckSpec } from "../src/render";
+import { ContainerSpec, HealthcheckSpec, renderLabels } from "../src/render";
 import { envLines, SecretValues } from "./secretValues";
 
 /** What a container spec refers to by name and the component supplies as a resource output. */
@@ -36,30 +36,44 @@ function mountArgs(spec: ContainerSpec, volumes: ContainerWiring["volumes"]): do
 
 /** Translates a container spec into provider inputs; no decisions are made here. */
 export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): docker.ContainerArgs {
+  const once = spec.lifecycle === "once";
   return {
     name: spec.name,
     image: wiring.image,
     command: spec.command === null ? undefined : [...spec.command],
-    envs: envLines(spec.env, wiring.secrets),
-    networksAdvanced: [{ name: wiring.networkName, aliases: [...spec.aliases] }],
+    user: spec.user,
+    envs: spec.env.length === 0 ? undefined : envLines(spec.env, wiring.secrets),
+    labels: renderLabels(spec).map((l) => ({ label: l.name, value: l.value })),
+    networkMode: spec.attachNetwork ? undefined : "none",
+    networksAdvanced: spec.attachNetwork ? [{ name: wiring.networkName, aliases: [...spec.aliases] }] : undefined,
     hosts: spec.hosts.length === 0 ? undefined : spec.hosts.map((h) => ({ host: h.host, ip: h.ip })),
-    ports: spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: p.protocol })),
+    ports: spec.ports.length === 0 ? undefined : spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: p.protocol })),
     mounts: mountArgs(spec, wiring.volumes),
+    tmpfs: spec.tmpfs.length === 0 ? undefined : Object.fromEntries(spec.tmpfs.map((t) => [t.target, t.options])),
     uploads: spec.uploads.length === 0 ? undefined : spec.uploads.map((u) => ({ file: u.file, content: u.content })),
-    healthcheck: healthcheckArgs(spec.healthcheck),
+    healthcheck: spec.healthcheck === null ? undefined : healthcheckArgs(spec.healthcheck),
     deviceRequests:
       spec.gpu === null
         ? undefined
         : [{ driver: spec.gpu.driver, deviceIds: [...spec.gpu.deviceIds], capabilities: [...spec.gpu.capabilities] }],
-    cpus: spec.cpus === null ? undefined : String(spec.cpus),
-    memory: spec.memoryMb ?? undefined,
+    cpus: String(spec.cpus),
+    memory: spec.memoryMb,
     shmSize: spec.shmMb ?? undefined,
+    readOnly: spec.readOnlyRootfs,
+    securityOpts: spec.noNewPrivileges ? ["no-new-privileges:true"] : undefined,
+    capabilities: { drops: [...spec.capabilities.drop], adds: spec.capabilities.add.length === 0 ? undefined : [...spec.capabilities.add] },
+    ipcMode: spec.ipc,
+    ulimits: [{ name: "nproc", soft: spec.processLimit, hard: spec.processLimit }],
+    init: spec.init,
     restart: spec.restart,
     logDriver: spec.log.driver,
     logOpts: { ...spec.log.options },
-    // Create returns only once the healthcheck passes, so dependants start after it.
-    wait: true,
-    waitTimeout: spec.waitTimeoutSeconds,
+    // A service's create returns only once its healthcheck passes, so dependants start after it;
+    // a once container's create waits, attached, until it has exited.
+    wait: once ? undefined : true,
+    waitTimeout: spec.waitTimeoutSeconds ?? undefined,
+    attach: once ? true : undefined,
+    mustRun: once ? false : undefined,
   };
 }
 

@@ -59,7 +59,7 @@ export class MachineStack extends pulumi.ComponentResource {
     const { spec, secrets } = a;
 
     // Checked before any child exists.
-    const allImages = sortedUnique([spec.nats.image, spec.redis.image, ...spec.groups.map((g) => g.image)]);
+    const allImages = sortedUnique([spec.natsStoreInit.image, spec.nats.image, spec.redis.image, ...spec.groups.map((g) => g.image)]);
     const slugs = new Map<string, string>();
     for (const image of allImages) {
       const clash = slugs.get(imageSlug(image));
@@ -98,7 +98,15 @@ export class MachineStack extends pulumi.ComponentResource {
 
     this.nats = new NatsServer(
       `${name}-nats`,
-      { spec: spec.nats, volumes: natsVolumes, image: imageId(spec.nats.image), networkName, secrets },
+      {
+        spec: spec.nats,
+        storeInit: spec.natsStoreInit,
+        volumes: natsVolumes,
+        image: imageId(spec.nats.image),
+        storeInitImage: imageId(spec.natsStoreInit.image),
+        networkName,
+        secrets,
+      },
       component,
     );
     this.redis = new RedisServer(

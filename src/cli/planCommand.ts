@@ -3,6 +3,7 @@ import { hasErrors } from "../config/finding";
 import { MACHINES, parseMachine } from "../config/machine";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
+import { hardeningFailed, planHardening } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
 /** The project's own root holds the default configuration in config/. */
@@ -15,7 +16,11 @@ const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [
   --override     CONFIG_OVERRIDE file to apply (default: docker, the setting this program deploys)
   --json         print one JSON object instead of tables
 
-exit status: 0 no errors, 1 errors found (output still printed), 2 wrong usage`;
+The human output ends with the hardening of the rendered containers (stack settings from this
+project's Pulumi.yaml and Pulumi.<machine>.yaml): checks passed per container, documented
+exceptions with their reasons, and any failed check.
+
+exit status: 0 no errors, 1 errors found or a hardening check failed (output still printed), 2 wrong usage`;
 
 export interface CommandResult {
   readonly exitCode: 0 | 1 | 2;
@@ -66,8 +71,10 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   if (!machine) return usage(`unknown machine ${machineArg}; use one of ${MACHINES.join(", ")}`);
 
   const plan = buildDeploymentPlan({ configRoot, machine, env, override });
-  const stdout = json ? `${JSON.stringify(planToJson(plan), null, 2)}\n` : `${planToText(plan)}\n`;
-  return { exitCode: hasErrors(plan.findings) ? 1 : 0, stdout, stderr: "" };
+  if (json) return { exitCode: hasErrors(plan.findings) ? 1 : 0, stdout: `${JSON.stringify(planToJson(plan), null, 2)}\n`, stderr: "" };
+  const hardening = planHardening(plan, PROJECT_ROOT);
+  const failed = hasErrors(plan.findings) || hardeningFailed(hardening);
+  return { exitCode: failed ? 1 : 0, stdout: `${planToText(plan, hardening)}\n`, stderr: "" };
 }
 
 if (require.main === module) {

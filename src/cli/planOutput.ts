@@ -1,5 +1,7 @@
 import { formatFinding } from "../config/finding";
 import { DeploymentPlan } from "../plan/deploymentPlan";
+import { HARDENING_CHECK_IDS } from "../render/spec";
+import { HardeningSummary } from "./planHardening";
 
 /** The `--json` document: stable key order and sorted lists, so diffs between runs are real. */
 export function planToJson(plan: DeploymentPlan): object {
@@ -43,7 +45,42 @@ export function planToJson(plan: DeploymentPlan): object {
   };
 }
 
-export function planToText(plan: DeploymentPlan): string {
+/**
+ * Per container: checks passed of those that apply, the ids of documented exceptions and of
+ * failures; then each documented exception with its reason and the containers it covers, and
+ * each failure.
+ */
+export function hardeningToText(summary: HardeningSummary): string[] {
+  if (summary.kind === "skipped") return [`Hardening: not checked (${summary.reason})`];
+  const out: string[] = [
+    `Hardening: CIS Docker Benchmark container-runtime checks and service checks of the rendered containers (settings: ${summary.settingsFiles.join(", ")})`,
+  ];
+  const rows: string[][] = [["container", "role", "passed", "exceptions", "failed"]];
+  for (const r of summary.reports) {
+    rows.push([r.name, r.role ?? "-", `${r.passed}/${r.total}`, r.exceptions.map((e) => e.id).join(", ") || "-", r.failures.map((f) => f.id).join(", ") || "-"]);
+  }
+  out.push(...table(rows));
+  const exceptions = new Map<string, { order: number; title: string; reason: string; containers: string[] }>();
+  for (const r of summary.reports) {
+    for (const e of r.exceptions) {
+      const key = `${e.id}\u0000${e.outcome.detail}`;
+      const entry = exceptions.get(key) ?? { order: HARDENING_CHECK_IDS.indexOf(e.id), title: `${e.id} ${e.title}`, reason: e.outcome.detail, containers: [] };
+      entry.containers.push(r.name);
+      exceptions.set(key, entry);
+    }
+  }
+  if (exceptions.size > 0) {
+    out.push("Documented exceptions:");
+    // By check, then in the order first met (a stable sort).
+    const listed = [...exceptions.values()].sort((a, b) => a.order - b.order);
+    for (const e of listed) out.push(`  ${e.title} (${e.containers.join(", ")}): ${e.reason}`);
+  }
+  const failures = summary.reports.flatMap((r) => r.failures.map((f) => `  FAILED ${f.id} ${f.title} (${r.name}): ${f.outcome.detail}`));
+  out.push(...(failures.length === 0 ? ["Failed checks: none"] : ["Failed checks:", ...failures]));
+  return out;
+}
+
+export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | null = null): string {
   const out: string[] = [];
   const { config } = plan;
   out.push(`Plan for ${plan.machine} from ${config.configRoot} (override: ${config.override ?? "none"})`);
@@ -79,6 +116,10 @@ export function planToText(plan: DeploymentPlan): string {
     }
     out.push(...table(crows));
     out.push(`VRAM: ${plan.vram.allocatedMb} of ${plan.vram.capacityMb} MiB allocated (${plan.vram.headroomMb} MiB headroom)`);
+  }
+  if (hardening !== null) {
+    out.push("");
+    out.push(...hardeningToText(hardening));
   }
   out.push("");
   const errors = plan.findings.filter((f) => f.severity === "error").length;

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MachineStack } from "../../components/machineStack";
 import { SecretValues } from "../../components/secretValues";
+import { failureLines } from "../hardening/evaluate";
+import { machineHardening } from "../hardening/machineReport";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { renderMachine } from "../render/machineSpec";
 import { RenderError } from "../render/renderError";
@@ -16,8 +18,8 @@ export interface DeployOptions {
 
 /**
  * Checks and renders the whole machine first, then creates its resources. A plan with an error
- * finding, without containers, or that cannot be rendered ends in a RunError before any
- * resource is registered.
+ * finding, without containers, that cannot be rendered, or with a container failing a hardening
+ * check ends in a RunError before any resource is registered.
  */
 export function deployMachine(
   settings: StackSettings,
@@ -33,6 +35,10 @@ export function deployMachine(
   } catch (error) {
     if (error instanceof RenderError) throw new pulumi.RunError(`The ${plan.machine} plan cannot be deployed: ${error.message}`);
     throw error;
+  }
+  const failures = failureLines(machineHardening(spec));
+  if (failures.length > 0) {
+    throw new pulumi.RunError([`The ${plan.machine} containers fail hardening checks; nothing was deployed:`, ...failures].join("\n"));
   }
   return new MachineStack(
     options.name ?? plan.machine,

@@ -5,3 +5,4 @@ export * from "./planRefusal";
 export * from "./deployMachine";
 export * from "./stackInputs";
 export * from "./runProgram";
+export * from "./projectStackSettings";

@@ -20,7 +20,13 @@ export interface SettingDefinition {
   readonly hint: string;
 }
 
-const IPV4 = z.ipv4();
+/** A LAN address: published ports bind to it, so never the wildcard 0.0.0.0. */
+const IPV4 = z.ipv4().refine((ip) => ip !== "0.0.0.0");
+/** Numeric `uid:gid`, neither 0: a name could not be proven non-root. */
+const CONTAINER_USER = z.string().regex(/^[1-9][0-9]{0,9}:[1-9][0-9]{0,9}$/);
+const ABSOLUTE_PATH = z.string().regex(/^\/[^\s]*$/);
+/** A positive number of CPUs as text (`1`, `0.5`, `2.25`). */
+const CPUS = z.string().regex(/^(?:[1-9][0-9]{0,2}(?:\.[0-9]{1,3})?|0\.(?:[0-9]{0,2}[1-9]))$/);
 const NAME = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
 const IMAGE = z.string().regex(/^[^\s]+$/);
 const SECRET = z.string().min(12).regex(/^[^\s\p{Cc}]+$/u);
@@ -114,6 +120,27 @@ export const SETTINGS = {
     schema: z.int().min(64).max(1_048_576),
     hint: "set a whole number of MB, at least 64",
   },
+  redisCpus: {
+    type: "string",
+    default: "1",
+    description: "CPU limit of the Redis container (a number of CPUs, e.g. 1 or 0.5).",
+    schema: CPUS,
+    hint: "write a positive number of CPUs such as 1 or 0.5",
+  },
+  natsMemoryMb: {
+    type: "integer",
+    default: 512,
+    description: "Memory limit of the NATS container in MB.",
+    schema: z.int().min(64).max(1_048_576),
+    hint: "set a whole number of MB, at least 64",
+  },
+  natsCpus: {
+    type: "string",
+    default: "1",
+    description: "CPU limit of the NATS container (a number of CPUs, e.g. 1 or 0.5).",
+    schema: CPUS,
+    hint: "write a positive number of CPUs such as 1 or 0.5",
+  },
   portOffset: {
     type: "integer",
     default: 0,
@@ -183,6 +210,69 @@ export const SETTINGS = {
     description: "json-file log rotation: number of log files kept per container.",
     schema: z.int().min(1).max(100),
     hint: "set a whole number from 1 to 100",
+  },
+  agentContainerUser: {
+    type: "string",
+    default: "10001:10001",
+    description: "Numeric uid:gid of the agent-group containers: the agent image's ai user, which owns /app/logs, data, cache, models.",
+    schema: CONTAINER_USER,
+    hint: "write a numeric uid:gid other than 0, such as 10001:10001",
+  },
+  natsContainerUser: {
+    type: "string",
+    default: "10002:10002",
+    description: "Numeric uid:gid NATS runs as (the image has no non-root user); a one-shot init gives it the JetStream volume.",
+    schema: CONTAINER_USER,
+    hint: "write a numeric uid:gid other than 0, such as 10002:10002",
+  },
+  redisContainerUser: {
+    type: "string",
+    default: "999:1000",
+    description: "Numeric uid:gid Redis runs as: the redis image's redis user, which owns the image's /data (so a new volume gets it).",
+    schema: CONTAINER_USER,
+    hint: "write a numeric uid:gid other than 0; redis:7-alpine's redis user is 999:1000",
+  },
+  agentProcessLimit: {
+    type: "integer",
+    default: 16384,
+    description: "RLIMIT_NPROC (ulimit nproc) of the agent uid: processes and threads of all agent containers of the host together.",
+    schema: z.int().min(256).max(4_194_304),
+    hint: "set a whole number from 256 to 4194304",
+  },
+  agentTmpfsMb: {
+    type: "integer",
+    default: 512,
+    description: "Size in MB of each agent container's /tmp (tmpfs; the root filesystem is read-only); it counts against the memory limit.",
+    schema: z.int().min(16).max(1_048_576),
+    hint: "set a whole number of MB, at least 16",
+  },
+  gpuSharing: {
+    type: "string",
+    default: "none",
+    description: "How GPU groups share a card: none (Docker gives each the card; budgets are passed as GPU_VRAM_BUDGET_MB) or mps (NVIDIA MPS clients with per-process VRAM caps; needs the MPS control daemon on the host).",
+    schema: z.enum(["none", "mps"]),
+    hint: "set it to none or mps",
+  },
+  mpsPipeDirectory: {
+    type: "string",
+    default: "/tmp/nvidia-mps",
+    description: "With gpuSharing mps: the MPS control daemon's CUDA_MPS_PIPE_DIRECTORY on the host, bound at the same path into GPU containers.",
+    schema: ABSOLUTE_PATH,
+    hint: "write an absolute path without spaces",
+  },
+  mpsLogDirectory: {
+    type: "string",
+    default: "/var/log/nvidia-mps",
+    description: "With gpuSharing mps: the MPS control daemon's CUDA_MPS_LOG_DIRECTORY, passed to GPU containers for reference.",
+    schema: ABSOLUTE_PATH,
+    hint: "write an absolute path without spaces",
+  },
+  mpsUser: {
+    type: "string",
+    default: "10001:10001",
+    description: "With gpuSharing mps: numeric uid:gid of every GPU container; MPS serves clients of one uid at a time, so run the control daemon as this uid.",
+    schema: CONTAINER_USER,
+    hint: "write a numeric uid:gid other than 0, such as 10001:10001",
   },
   extraEnvironment: {
     type: "array",

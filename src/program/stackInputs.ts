@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretName } from "../render/spec";
 import { CONFIG_NAMESPACE } from "./settingDefinitions";
+import { lineOfKey } from "./stackFileLines";
 import { RawSettings, SettingsSource } from "./stackSettings";
 
 /** What the program reads from Pulumi: raw settings, where they are written, and the secrets. */
@@ -15,12 +16,7 @@ export interface StackInputs {
   readonly secret: (name: SecretName) => pulumi.Output<string>;
 }
 
-/** 1-based line of `<key>:` in a stack file's text; 1 when absent. */
-export function lineOfKey(text: string | null, key: string): number {
-  if (text === null) return 1;
-  const index = text.split(/\r?\n/).findIndex((l) => l.trimStart().startsWith(`${key}:`));
-  return index < 0 ? 1 : index + 1;
-}
+export { lineOfKey } from "./stackFileLines";
 
 /** Reads the running stack's configuration (impure: Pulumi runtime and the stack file). */
 export function readStackInputs(projectDir: string = process.cwd()): StackInputs {

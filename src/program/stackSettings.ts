@@ -1,7 +1,7 @@
 import * as path from "path";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { parseMachine } from "../config/machine";
-import { DeploymentSettings } from "../render/deploymentSettings";
+import { DeploymentSettings, GpuSharing } from "../render/deploymentSettings";
 import { SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
 
 /** Validated stack settings: what the renderers need plus what the program itself uses. */
@@ -46,11 +46,16 @@ function convert(def: SettingDefinition, raw: string): { ok: true; value: unknow
   }
 }
 
+export interface ParseOptions {
+  /** `ignore`: leave the secrets out (the plan command renders containers without deploying). */
+  readonly secrets: "require" | "ignore";
+}
+
 /**
  * Validates the stack's settings (including the secrets, whose values never appear in a
  * message). Every problem is an `invalid-value` finding at the key's line in the stack file.
  */
-export function parseStackSettings(raw: RawSettings, source: SettingsSource): SettingsOutcome {
+export function parseStackSettings(raw: RawSettings, source: SettingsSource, options: ParseOptions = { secrets: "require" }): SettingsOutcome {
   const findings: Finding[] = [];
   const at = (key: string) => ({ file: source.file, line: source.lineOf(key) });
   const problem = (key: string, text: string) => findings.push(finding("error", "invalid-value", text, at(`ai-system:${key}`)));
@@ -58,6 +63,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource): Se
 
   for (const key of SETTING_KEYS) {
     const def: SettingDefinition = SETTINGS[key];
+    if (def.secret === true && options.secrets === "ignore") continue;
     const value = raw[key];
     if (value === undefined || (value === "" && def.default === undefined)) {
       if (def.default === undefined) problem(key, `stack setting ${key} is missing; ${def.hint}`);
@@ -102,6 +108,10 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource): Se
 
   const configRoot = path.resolve(source.baseDir, str("configRoot"));
   const vram = num("vramCapacityMb");
+  const gpuSharing: GpuSharing =
+    str("gpuSharing") === "mps"
+      ? { mode: "mps", pipeDirectory: str("mpsPipeDirectory"), logDirectory: str("mpsLogDirectory"), user: str("mpsUser") }
+      : { mode: "none" };
   return {
     ok: true,
     settings: {
@@ -114,6 +124,13 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource): Se
       natsUser: str("natsUser"),
       natsLeafUser: str("natsLeafUser"),
       redisMemoryMb: num("redisMemoryMb"),
+      redisCpus: num("redisCpus"),
+      natsMemoryMb: num("natsMemoryMb"),
+      natsCpus: num("natsCpus"),
+      containerUsers: { agent: str("agentContainerUser"), nats: str("natsContainerUser"), redis: str("redisContainerUser") },
+      agentProcessLimit: num("agentProcessLimit"),
+      agentTmpfsMb: num("agentTmpfsMb"),
+      gpuSharing,
       portOffset: num("portOffset"),
       waitTimeoutSeconds: num("waitTimeout"),
       healthcheck: {

@@ -1,11 +1,14 @@
+import { ordinal } from "../config/ordinal";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { renderAgentEnvironment } from "./agentEnvironment";
 import { renderAgentAliases, renderPeerHostEntries } from "./agentNetwork";
 import { DeploymentSettings } from "./deploymentSettings";
+import { DROP_ALL_CAPABILITIES, MPS_IPC_EXCEPTION, processLimitException, renderLog, renderTmpfs, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderAgentHealthcheck } from "./healthchecks";
+import { mpsSharingOf, mpsPipeMount } from "./gpuSharing";
 import { groupContainerName, NATS_KEY, REDIS_KEY } from "./names";
 import { RenderError } from "./renderError";
-import { ContainerSpec, GpuSpec, LogSpec, PortSpec } from "./spec";
+import { ContainerSpec, GpuSpec, MountSpec, PortSpec } from "./spec";
 import { renderAgentMounts } from "./volumes";
 
 /** One device request per GPU group with explicit ids, never `all`, so VRAM budgets hold. */
@@ -19,38 +22,62 @@ export function renderPublishedPorts(ports: readonly number[], ip: string): Port
   return [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ internal: port, external: port, ip, protocol: "tcp" }));
 }
 
-export function renderLog(settings: DeploymentSettings): LogSpec {
-  return { driver: "json-file", options: { "max-size": settings.logMaxSize, "max-file": String(settings.logMaxFiles) } };
+/** The agents' HTTP health/metrics ports: they listen on the network but are never published. */
+export function agentInternalPorts(container: ContainerPlan): number[] {
+  return [...new Set(container.agents.map((a) => a.httpHealthPort))].sort((a, b) => a - b);
 }
 
 /**
- * The container of one planned group. `unless-stopped`: the group comes back after a crash and
- * after a host reboot (the stack runs unattended), yet a `docker stop` for maintenance holds;
- * `on-failure` would give up after maxRetryCount and leave the agents down until someone notices.
+ * The container of one planned group, hardened: the agent image's non-root user, every
+ * capability dropped, no new privileges, a read-only root with /tmp as tmpfs (the five /app
+ * directories are mounts), Docker's init as PID 1, and a process limit. With gpuSharing `mps` a
+ * GPU group is an MPS client instead: the MPS user, the host IPC namespace (a documented
+ * exception), the pipe directory, and the host's /dev/shm (so no shm size of its own).
+ * Restart: `unless-stopped`, for the reason in RESTART_EXCEPTION.
  */
 export function renderAgentContainer(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings): ContainerSpec {
   if (container.agents.length === 0) {
     throw new RenderError(`container ${container.name} has no agents: it would run nothing and could never turn healthy`);
   }
+  const mps = mpsSharingOf(container, settings);
+  const user = mps?.user ?? settings.containerUsers.agent;
+  const mounts: MountSpec[] = [...renderAgentMounts(settings.hostConfigDir), ...(mps === null ? [] : [mpsPipeMount(mps)])];
   return {
     key: container.name,
+    role: "agent-group",
     name: groupContainerName(container.name),
     image: container.image,
     command: container.command === null ? null : [...container.command],
+    user,
     env: renderAgentEnvironment(plan, container, settings),
+    attachNetwork: true,
     aliases: renderAgentAliases(plan, container),
     hosts: renderPeerHostEntries(plan, settings),
     ports: renderPublishedPorts(container.publishedPorts, settings.lanIps[plan.machine]),
-    mounts: renderAgentMounts(settings.hostConfigDir),
+    internalPorts: agentInternalPorts(container),
+    mounts: mounts.sort((a, b) => ordinal(a.target, b.target)),
+    tmpfs: [renderTmpfs("/tmp", settings.agentTmpfsMb, true)],
     uploads: [],
+    lifecycle: "service",
     healthcheck: renderAgentHealthcheck(container, settings.healthcheck),
     gpu: renderGpu(container),
     cpus: container.cpus,
     memoryMb: container.memoryMb,
-    shmMb: container.shmMb,
+    shmMb: mps === null ? container.shmMb : null,
+    readOnlyRootfs: true,
+    noNewPrivileges: true,
+    capabilities: DROP_ALL_CAPABILITIES,
+    ipc: mps === null ? "private" : "host",
+    processLimit: settings.agentProcessLimit,
+    init: true,
     restart: "unless-stopped",
     log: renderLog(settings),
     waitTimeoutSeconds: settings.waitTimeoutSeconds,
+    exceptions: sortExceptions([
+      RESTART_EXCEPTION,
+      processLimitException(user, settings.agentProcessLimit),
+      ...(mps === null ? [] : [MPS_IPC_EXCEPTION]),
+    ]),
     dependsOn: [...container.dependsOn, NATS_KEY, REDIS_KEY],
   };
 }

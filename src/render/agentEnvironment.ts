@@ -2,6 +2,7 @@ import { AgentSpec } from "../config/effectiveConfig";
 import { otherMachine } from "../config/machine";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { DeploymentSettings } from "./deploymentSettings";
+import { gpuEnvironment } from "./gpuSharing";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
 import { ordinal } from "../config/ordinal";
 import { agentEnvName, machineAgentHostName } from "./names";
@@ -101,6 +102,7 @@ export function renderAgentEnvironment(plan: DeploymentPlan, container: Containe
     { name: "GROUP_NAME", value: container.name },
     { name: "AGENT_NAMES", value: container.agents.map((a) => a.name).join(",") },
     ...agentPortVariables(plan, container),
+    ...gpuEnvironment(container, settings),
   ];
   for (const v of owned) merged.set(v.name, v.value);
   return sortEnv([...merged].map(([name, value]) => ({ name, value })));

@@ -10,6 +10,33 @@ export interface HealthcheckTimings {
   readonly startIntervalSeconds: number;
 }
 
+/** Numeric `uid:gid` each kind of container runs as. */
+export interface ContainerUsers {
+  /** The agent image's user (`ai`, 10001:10001). */
+  readonly agent: string;
+  /** nats:2.10-alpine has no non-root user: any unused uid, given the JetStream volume by an init container. */
+  readonly nats: string;
+  /** redis:7-alpine's `redis` user (999:1000), which owns the image's /data. */
+  readonly redis: string;
+}
+
+/**
+ * How GPU groups share a card. `none`: Docker gives each GPU container the whole card and the
+ * budget is only passed to the agents (GPU_VRAM_BUDGET_MB). `mps`: each GPU container is an NVIDIA
+ * MPS client of the host's control daemon, with CUDA_MPS_PINNED_DEVICE_MEM_LIMIT from its budget.
+ */
+export type GpuSharing =
+  | { readonly mode: "none" }
+  | {
+      readonly mode: "mps";
+      /** Host directory of the control daemon's pipes, bound at the same path in GPU containers. */
+      readonly pipeDirectory: string;
+      /** The control daemon's log directory (CUDA_MPS_LOG_DIRECTORY, read by the daemon). */
+      readonly logDirectory: string;
+      /** `uid:gid` of every GPU container: MPS serves only clients of the daemon's server uid. */
+      readonly user: string;
+    };
+
 /** The stack settings the renderers need, already validated (see src/program/stackSettings.ts). */
 export interface DeploymentSettings {
   readonly machine: Machine;
@@ -23,6 +50,15 @@ export interface DeploymentSettings {
   readonly natsUser: string;
   readonly natsLeafUser: string;
   readonly redisMemoryMb: number;
+  readonly redisCpus: number;
+  readonly natsMemoryMb: number;
+  readonly natsCpus: number;
+  readonly containerUsers: ContainerUsers;
+  /** RLIMIT_NPROC of the agent uid, shared by every agent container of the host (threads count). */
+  readonly agentProcessLimit: number;
+  /** Size of the agents' /tmp (tmpfs, counted against the container's memory limit). */
+  readonly agentTmpfsMb: number;
+  readonly gpuSharing: GpuSharing;
   readonly portOffset: number;
   readonly waitTimeoutSeconds: number;
   readonly healthcheck: HealthcheckTimings;

@@ -3,11 +3,12 @@ import { renderAgentContainer } from "./agentContainer";
 import { ordinal } from "../config/ordinal";
 import { DeploymentSettings } from "./deploymentSettings";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE } from "./infrastructure";
-import { NATS_KEY, REDIS_KEY } from "./names";
+import { NATS_KEY, NATS_STORE_INIT_KEY, REDIS_KEY } from "./names";
 import { natsLeafRole, renderNatsContainer } from "./natsServer";
+import { renderNatsStoreInit } from "./natsStoreInit";
 import { renderRedisContainer } from "./redisServer";
 import { RenderError } from "./renderError";
-import { Endpoints, GpuAllocationTable, MachineSpec } from "./spec";
+import { ContainerSpec, Endpoints, GpuAllocationTable, MachineSpec } from "./spec";
 import { ALL_VOLUMES } from "./volumes";
 
 /** Stack output: which container holds which GPU and how much VRAM, against the capacity. */
@@ -34,6 +35,18 @@ export function renderEndpoints(settings: DeploymentSettings): Endpoints {
   };
 }
 
+/** Names of the containers the program runs besides the groups, as a group name would clash with them. */
+const RESERVED_KEYS: Readonly<Record<string, string>> = {
+  [NATS_KEY]: "the nats server",
+  [NATS_STORE_INIT_KEY]: "the NATS store init container",
+  [REDIS_KEY]: "the redis server",
+};
+
+/** Every container of the machine in creation order: the NATS store init, NATS, Redis, the groups. */
+export function machineContainers(spec: MachineSpec): ContainerSpec[] {
+  return [spec.natsStoreInit, spec.nats, spec.redis, ...spec.groups];
+}
+
 /** Everything one machine runs, as plain data. Throws RenderError on a plan it cannot render. */
 export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings): MachineSpec {
   if (plan.machine !== settings.machine) {
@@ -41,8 +54,9 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
   }
   const started = new Set<string>([NATS_KEY, REDIS_KEY]);
   for (const c of plan.containers) {
-    if (c.name === NATS_KEY || c.name === REDIS_KEY) {
-      throw new RenderError(`container group ${c.name} takes the name of the ${c.name} server; rename the group`);
+    const reserved = RESERVED_KEYS[c.name];
+    if (reserved !== undefined) {
+      throw new RenderError(`container group ${c.name} takes the name of ${reserved}; rename the group`);
     }
     // Containers are created in plan order, so each dependency must come earlier.
     const late = c.dependsOn.filter((d) => !started.has(d));
@@ -53,6 +67,7 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
     machine: plan.machine,
     networkName: settings.networkName,
     volumes: ALL_VOLUMES,
+    natsStoreInit: renderNatsStoreInit(settings),
     nats: renderNatsContainer(settings),
     redis: renderRedisContainer(settings),
     groups: plan.containers.map((c) => renderAgentContainer(plan, c, settings)),

@@ -41,9 +41,13 @@ export function groupContainerName(group: string): string {
 }
 
 export const NATS_KEY = "nats";
+export const NATS_STORE_INIT_KEY = "nats-store-init";
 export const REDIS_KEY = "redis";
 export const NATS_CONTAINER_NAME = `${NAME_PREFIX}-nats`;
+export const NATS_STORE_INIT_CONTAINER_NAME = `${NAME_PREFIX}-nats-store-init`;
 export const REDIS_CONTAINER_NAME = `${NAME_PREFIX}-redis`;
 
-/** Where the NATS server reads the generated configuration (uploaded before start). */
+/** A path for the generated NATS configuration when it is mounted into a container (tests). */
 export const NATS_CONFIG_FILE = "/etc/nats/ai-system.conf";
+/** Where the deployed NATS container writes its configuration at start (the /tmp tmpfs). */
+export const NATS_STARTUP_CONFIG_FILE = "/tmp/ai-system.conf";

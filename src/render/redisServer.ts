@@ -1,5 +1,6 @@
 import { DeploymentSettings } from "./deploymentSettings";
-import { renderLog, renderPublishedPorts } from "./agentContainer";
+import { renderPublishedPorts } from "./agentContainer";
+import { DROP_ALL_CAPABILITIES, processLimitException, REDIS_PROCESS_LIMIT, renderLog, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderRedisHealthcheck } from "./healthchecks";
 import { INFRASTRUCTURE_PORTS, REDIS_ALIAS } from "./infrastructure";
 import { REDIS_CONTAINER_NAME, REDIS_KEY } from "./names";
@@ -14,43 +15,67 @@ export function redisMaxmemoryMb(memoryMb: number): number {
 }
 
 /**
+ * The ACL rules of the `default` user (the only user; AUTH with just the password logs in as it):
+ * password-protected, every key and channel, every command except Redis's @dangerous category
+ * (CONFIG, FLUSHALL, FLUSHDB, DEBUG, SHUTDOWN, MODULE, ACL changes, KEYS, MONITOR, SAVE/BGSAVE,
+ * REPLICAOF, MIGRATE/RESTORE, CLIENT KILL/LIST, SORT, ...), with INFO (read-only server stats,
+ * what client health checks call) allowed back. PING, which the healthcheck uses, is not dangerous.
+ */
+export const REDIS_DEFAULT_USER_RULES = ["on", '">$REDIS_PASSWORD"', '"~*"', '"&*"', '"+@all"', '"-@dangerous"', '"+info"'] as const;
+
+/**
  * `sh -c` expands $REDIS_PASSWORD inside the container, so the password is in neither the
- * container's Cmd (`docker inspect`) nor Pulumi's plain inputs. The image's entrypoint is called
- * again so it still drops to the `redis` user. `volatile-lru` evicts only keys with a TTL
- * (caches) and never the registry's persistent keys.
+ * container's Cmd (`docker inspect`) nor Pulumi's plain inputs. The container runs as the
+ * image's `redis` user, so the image's entrypoint only sets the umask. `volatile-lru` evicts only
+ * keys with a TTL (caches) and never the registry's persistent keys.
  */
 export function renderRedisCommand(memoryMb: number): string[] {
   const script = [
-    'exec docker-entrypoint.sh redis-server --requirepass "$REDIS_PASSWORD"',
+    `exec docker-entrypoint.sh redis-server --user default ${REDIS_DEFAULT_USER_RULES.join(" ")}`,
     "--appendonly yes --appendfsync everysec --dir /data",
     `--maxmemory ${redisMaxmemoryMb(memoryMb)}mb --maxmemory-policy volatile-lru`,
   ].join(" ");
   return ["sh", "-c", script];
 }
 
+/** Hardened like every container: Redis writes only to its /data volume, so its root is read-only. */
 export function renderRedisContainer(settings: DeploymentSettings): ContainerSpec {
+  const user = settings.containerUsers.redis;
   return {
     key: REDIS_KEY,
+    role: "redis",
     name: REDIS_CONTAINER_NAME,
     image: settings.redisImage,
     command: renderRedisCommand(settings.redisMemoryMb),
+    user,
     env: [
       { name: "REDISCLI_AUTH", value: { parts: [{ secret: "redisPassword", encoding: "raw" }] } },
       { name: "REDIS_PASSWORD", value: { parts: [{ secret: "redisPassword", encoding: "raw" }] } },
     ],
+    attachNetwork: true,
     aliases: [REDIS_ALIAS],
     hosts: [],
     ports: renderPublishedPorts([INFRASTRUCTURE_PORTS.redis], settings.lanIps[settings.machine]),
+    internalPorts: [],
     mounts: [{ type: "volume", volume: VOLUMES.redisData.key, target: "/data", readOnly: false }],
+    tmpfs: [],
     uploads: [],
+    lifecycle: "service",
     healthcheck: renderRedisHealthcheck(settings.healthcheck),
     gpu: null,
-    cpus: null,
+    cpus: settings.redisCpus,
     memoryMb: settings.redisMemoryMb,
     shmMb: null,
+    readOnlyRootfs: true,
+    noNewPrivileges: true,
+    capabilities: DROP_ALL_CAPABILITIES,
+    ipc: "private",
+    processLimit: REDIS_PROCESS_LIMIT,
+    init: false,
     restart: "unless-stopped",
     log: renderLog(settings),
     waitTimeoutSeconds: settings.waitTimeoutSeconds,
+    exceptions: sortExceptions([RESTART_EXCEPTION, processLimitException(user, REDIS_PROCESS_LIMIT)]),
     dependsOn: [],
   };
 }

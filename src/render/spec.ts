@@ -75,33 +75,139 @@ export interface LogSpec {
   readonly options: { readonly "max-size": string; readonly "max-file": string };
 }
 
+/** What a container is for; the hardening checks that apply depend on it. */
+export type ContainerRole = "agent-group" | "nats" | "redis" | "volume-init";
+
+/**
+ * The hardening checks (src/hardening/cisChecks.ts): CIS Docker Benchmark container-runtime
+ * recommendations by their number, and the service-level checks by name.
+ */
+export type HardeningCheckId =
+  | "4.1"
+  | "5.4"
+  | "5.5"
+  | "5.6"
+  | "5.10"
+  | "5.11"
+  | "5.12"
+  | "5.13"
+  | "5.14"
+  | "5.15"
+  | "5.16"
+  | "5.17"
+  | "5.21"
+  | "5.22"
+  | "5.26"
+  | "5.29"
+  | "5.32"
+  | "log-rotation"
+  | "needed-ports"
+  | "redis-acl"
+  | "nats-auth"
+  | "nats-monitoring";
+
+/** Every check id, in the order the checks run and reports list them. */
+export const HARDENING_CHECK_IDS: readonly HardeningCheckId[] = [
+  "4.1",
+  "5.4",
+  "5.5",
+  "5.6",
+  "5.10",
+  "5.11",
+  "5.12",
+  "5.13",
+  "5.14",
+  "5.15",
+  "5.16",
+  "5.17",
+  "5.21",
+  "5.22",
+  "5.26",
+  "5.29",
+  "5.32",
+  "log-rotation",
+  "needed-ports",
+  "redis-acl",
+  "nats-auth",
+  "nats-monitoring",
+];
+
+/** A deliberate deviation from one check, with the reason (also put on the container as a label). */
+export interface HardeningException {
+  readonly id: HardeningCheckId;
+  readonly reason: string;
+}
+
+/** A tmpfs mount; `options` as Docker takes them (`rw,nosuid,nodev,size=512m,mode=1777`). */
+export interface TmpfsSpec {
+  readonly target: string;
+  readonly options: string;
+}
+
+/** Capabilities: `drop` is always `ALL`; `add` names each one put back (documented by an exception). */
+export interface CapabilitySpec {
+  readonly drop: readonly string[];
+  readonly add: readonly string[];
+}
+
+/**
+ * `service`: runs until stopped, healthchecked, restarted by Docker, and created only once healthy.
+ * `once`: runs to completion (attached) before its dependants are created; never restarted.
+ */
+export type Lifecycle = "service" | "once";
+
 export interface ContainerSpec {
-  /** Stable key: the docker group name, or `nats` / `redis`. */
+  /** Stable key: the docker group name, or `nats` / `nats-store-init` / `redis`. */
   readonly key: string;
+  readonly role: ContainerRole;
   /** Docker container name (fixed, hence delete-before-replace). */
   readonly name: string;
   readonly image: string;
   /** null keeps the image's command. */
   readonly command: readonly string[] | null;
+  /** Numeric `uid:gid` the first process runs as (a name could not be proven non-root). */
+  readonly user: string;
   /** Sorted by name. */
   readonly env: readonly EnvVar[];
+  /** false: no network at all (`networkMode: none`); true: the machine's bridge network with `aliases`. */
+  readonly attachNetwork: boolean;
   /** Network aliases on the host network; sorted. */
   readonly aliases: readonly string[];
   /** Extra /etc/hosts entries; sorted by host. */
   readonly hosts: readonly HostEntry[];
   /** Sorted by external port. */
   readonly ports: readonly PortSpec[];
+  /** Ports the container listens on that must never be published (HTTP health, monitoring); sorted. */
+  readonly internalPorts: readonly number[];
   /** Sorted by target. */
   readonly mounts: readonly MountSpec[];
+  /** Sorted by target. */
+  readonly tmpfs: readonly TmpfsSpec[];
   readonly uploads: readonly UploadSpec[];
-  readonly healthcheck: HealthcheckSpec;
+  readonly lifecycle: Lifecycle;
+  /** null only for `once` containers. */
+  readonly healthcheck: HealthcheckSpec | null;
   readonly gpu: GpuSpec | null;
-  readonly cpus: number | null;
-  readonly memoryMb: number | null;
+  readonly cpus: number;
+  readonly memoryMb: number;
+  /** null: Docker's default (or the host's /dev/shm with `ipc: host`). */
   readonly shmMb: number | null;
-  readonly restart: "unless-stopped";
+  readonly readOnlyRootfs: boolean;
+  readonly noNewPrivileges: boolean;
+  readonly capabilities: CapabilitySpec;
+  /** `private`: own IPC namespace; `host` only for NVIDIA MPS clients (a documented exception). */
+  readonly ipc: "private" | "host";
+  /** RLIMIT_NPROC (soft and hard) of the container's uid: @pulumi/docker 5.2.0 has no pids limit. */
+  readonly processLimit: number;
+  /** Docker's init (tini) as PID 1, reaping orphaned processes. */
+  readonly init: boolean;
+  /** `no` only for `once` containers. */
+  readonly restart: "unless-stopped" | "no";
   readonly log: LogSpec;
-  readonly waitTimeoutSeconds: number;
+  /** null only for `once` containers. */
+  readonly waitTimeoutSeconds: number | null;
+  /** Documented deviations from hardening checks; sorted by id. */
+  readonly exceptions: readonly HardeningException[];
   /** Keys of containers that must be healthy first (groups, then `nats`, `redis`). */
   readonly dependsOn: readonly string[];
 }
@@ -149,6 +255,8 @@ export interface MachineSpec {
   readonly networkName: string;
   /** Every named volume, sorted by key. */
   readonly volumes: readonly VolumeSpec[];
+  /** Runs once before NATS: gives the JetStream volume to the NATS user. */
+  readonly natsStoreInit: ContainerSpec;
   readonly nats: ContainerSpec;
   readonly redis: ContainerSpec;
   /** Agent-group containers in plan order (wave, then name). */

@@ -1,7 +1,12 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
+import * as fs from "fs";
+import * as os from "os";
 import { runPlanCommand } from "../../src/cli/planCommand";
+import { hardeningFailed, planHardening } from "../../src/cli/planHardening";
+import { hardeningToText } from "../../src/cli/planOutput";
+import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { INCLUDE_FIXTURE, PROJECT_ROOT, withConfigRoot } from "../support/tempConfigRoot";
 
 describe("npm run plan", () => {
@@ -80,5 +85,69 @@ describe("npm run plan", () => {
     this.timeout(60000);
     const out = execFileSync("npm", ["run", "-s", "plan", "--", "--machine", "pc2", "--json"], { cwd: path.resolve(__dirname, "..", ".."), encoding: "utf8" });
     assert.deepStrictEqual(JSON.parse(out).counts, { mainpc: 54, pc2: 23, total: 77 });
+  });
+
+  it("ends the human output with the hardening of every rendered container and its documented exceptions", () => {
+    const result = runPlanCommand(["--machine", "pc2"], {});
+    assert.strictEqual(result.exitCode, 0);
+    const lines = result.stdout.split("\n");
+    const start = lines.indexOf(
+      "Hardening: CIS Docker Benchmark container-runtime checks and service checks of the rendered containers (settings: Pulumi.yaml, Pulumi.pc2.yaml)",
+    );
+    assert.ok(start > 0, "hardening section");
+    assert.deepStrictEqual(lines.slice(start + 1, start + 10), [
+      "container                       role         passed  exceptions      failed",
+      "ai-system-nats-store-init       volume-init  16/19   4.1, 5.4, 5.29  -",
+      "ai-system-nats                  nats         19/21   5.15, 5.29      -",
+      "ai-system-redis                 redis        18/20   5.15, 5.29      -",
+      "ai-system-infra-core-cpu        agent-group  17/19   5.15, 5.29      -",
+      "ai-system-memory-reasoning-gpu  agent-group  17/19   5.15, 5.29      -",
+      "ai-system-tutor-suite-cpu       agent-group  17/19   5.15, 5.29      -",
+      "ai-system-vision-dream-gpu      agent-group  17/19   5.15, 5.29      -",
+      "Documented exceptions:",
+    ]);
+    const legend = lines.slice(start + 10, start + 17).map((l) => l.slice(0, l.indexOf("): ") + 1));
+    assert.deepStrictEqual(legend, [
+      "  4.1 Run as a non-root user (ai-system-nats-store-init)",
+      "  5.4 Drop all capabilities; add back only documented ones (ai-system-nats-store-init)",
+      "  5.15 Restart policy bounded, or unless-stopped for a documented reason (ai-system-nats, ai-system-redis, ai-system-infra-core-cpu, ai-system-memory-reasoning-gpu, ai-system-tutor-suite-cpu, ai-system-vision-dream-gpu)",
+      "  5.29 PIDs limit (ai-system-nats-store-init)",
+      "  5.29 PIDs limit (ai-system-nats)",
+      "  5.29 PIDs limit (ai-system-redis)",
+      "  5.29 PIDs limit (ai-system-infra-core-cpu, ai-system-memory-reasoning-gpu, ai-system-tutor-suite-cpu, ai-system-vision-dream-gpu)",
+    ]);
+    assert.match(lines[start + 12] ?? "", /\): restart unless-stopped: the hosts run unattended, /);
+    assert.deepStrictEqual(lines.slice(start + 17, start + 20), ["Failed checks: none", "", "Findings: 0 errors, 0 warnings, 0 notes"]);
+  });
+
+  it("skips the hardening of a plan with errors, and fails the command when a rendered container fails a check", () => {
+    const broken = runPlanCommand(["--machine", "pc2", "--config-root", INCLUDE_FIXTURE], {});
+    assert.match(broken.stdout, /^Hardening: not checked \(the plan has errors\)$/m);
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "ai-system-project-"));
+    try {
+      fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
+      const stack = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.mainpc.yaml"), "utf8");
+      fs.writeFileSync(path.join(project, "Pulumi.mainpc.yaml"), `${stack}  ai-system:hostConfigDir: /etc/ai-system\n`);
+      const plan = buildDeploymentPlan({ configRoot: PROJECT_ROOT, machine: "mainpc", env: {}, override: "docker" });
+      const summary = planHardening(plan, project);
+      assert.strictEqual(hardeningFailed(summary), true);
+      const text = hardeningToText(summary);
+      assert.deepStrictEqual(text.slice(1, 4), [
+        "container                     role         passed  exceptions      failed",
+        "ai-system-nats-store-init     volume-init  16/19   4.1, 5.4, 5.29  -",
+        "ai-system-nats                nats         19/21   5.15, 5.29      -",
+      ]);
+      assert.strictEqual(text[5], "ai-system-core-platform       agent-group  16/19   5.15, 5.29      5.6");
+      const failed = text.slice(text.indexOf("Failed checks:"));
+      assert.strictEqual(failed.length, 9);
+      assert.strictEqual(failed[1], "  FAILED 5.6 No sensitive host directory mounted (ai-system-core-platform): binds host /etc/ai-system");
+      fs.writeFileSync(path.join(project, "Pulumi.mainpc.yaml"), `${stack}  ai-system:gpuSharing: sometimes\n`);
+      assert.strictEqual(hardeningFailed(planHardening(plan, project)), false);
+      assert.deepStrictEqual(hardeningToText(planHardening(plan, project)), [
+        'Hardening: not checked (the stack settings in Pulumi.yaml, Pulumi.mainpc.yaml are invalid: stack setting gpuSharing is invalid: "sometimes"; set it to none or mps)',
+      ]);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MachineStack } from "../../components/machineStack";
 import { SecretValues } from "../../components/secretValues";
 import { deployMachine } from "../../src/program/deployMachine";
-import { renderAgentAliases } from "../../src/render";
+import { MPS_IPC_EXCEPTION, processLimitException, renderAgentAliases, RESTART_EXCEPTION, storeInitExceptions } from "../../src/render";
 import { isSecretOutput, mockPulumi, MockedRun, plainStrings, promiseOf, Registration, unwrap } from "../support/pulumiMocks";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
 
@@ -45,6 +45,7 @@ describe("components/MachineStack under mocks", function () {
       "docker:index/container:Container mainpc-language",
       "docker:index/container:Container mainpc-model-gpu",
       "docker:index/container:Container mainpc-nats",
+      "docker:index/container:Container mainpc-nats-store-init",
       "docker:index/container:Container mainpc-redis",
       "docker:index/network:Network mainpc-network",
       "docker:index/remoteImage:RemoteImage mainpc-image-ai-system-agent-runtime-latest",
@@ -65,7 +66,7 @@ describe("components/MachineStack under mocks", function () {
     assert.ok(provider);
     assert.deepStrictEqual(provider.inputs, { host: "unix:///var/run/docker.sock" });
     const docker = run.registrations.filter((r) => r.type.startsWith("docker:"));
-    assert.strictEqual(docker.length, 15);
+    assert.strictEqual(docker.length, 16);
     for (const r of docker) assert.strictEqual(r.provider, `${provider.urn}::mainpc-docker-id`, r.name);
   });
 
@@ -82,6 +83,7 @@ describe("components/MachineStack under mocks", function () {
     const { envs, healthcheck, ...rest } = language.inputs;
     const ip = "192.168.1.10";
     assert.deepStrictEqual(rest, {
+      capabilities: { drops: ["ALL"] },
       command: ["python", "-m", "runner"],
       cpus: "1.5",
       hosts: [
@@ -92,6 +94,14 @@ describe("components/MachineStack under mocks", function () {
         { host: "tieredresponder", ip: "192.168.1.20" },
       ],
       image: "sha256:ai-system/agent-runtime:latest",
+      init: true,
+      ipcMode: "private",
+      labels: [
+        { label: "ai-system.hardening.exception.5.15", value: RESTART_EXCEPTION.reason },
+        { label: "ai-system.hardening.exception.5.29", value: processLimitException("10001:10001", 16384).reason },
+        { label: "ai-system.hardening.internal-ports", value: "6573,6647,6710" },
+        { label: "ai-system.role", value: "agent-group" },
+      ],
       logDriver: "json-file",
       logOpts: { "max-file": "5", "max-size": "50m" },
       memory: 3072,
@@ -110,8 +120,13 @@ describe("components/MachineStack under mocks", function () {
         },
       ],
       ports: [5572, 5646, 5709, 6572, 6646, 6709].map((p) => ({ external: p, internal: p, ip, protocol: "tcp" })),
+      readOnly: true,
       restart: "unless-stopped",
+      securityOpts: ["no-new-privileges:true"],
       shmSize: 128,
+      tmpfs: { "/tmp": "rw,nosuid,nodev,size=512m,mode=1777" },
+      ulimits: [{ hard: 16384, name: "nproc", soft: 16384 }],
+      user: "10001:10001",
       wait: true,
       waitTimeout: 600,
     });
@@ -145,13 +160,13 @@ describe("components/MachineStack under mocks", function () {
     assert.deepStrictEqual(containerNamed("mainpc-redis").inputs.networksAdvanced, [{ aliases: ["redis"], name: "ai_system_network" }]);
   });
 
-  it("waits for health on every container and replaces it (delete first) when names, ports or healthcheck change", () => {
+  it("waits for health on every service container and replaces it (delete first) when names, ports or healthcheck change", () => {
     const containers = run.registrations.filter((r) => r.type === CONTAINER);
-    assert.strictEqual(containers.length, 5);
-    for (const r of containers) {
-      assert.deepStrictEqual([r.inputs.wait, r.inputs.waitTimeout, r.inputs.restart], [true, 600, "unless-stopped"], r.name);
-      assert.deepStrictEqual([r.deleteBeforeReplace, r.replaceOnChanges], [true, ["healthcheck"]], r.name);
+    assert.strictEqual(containers.length, 6);
+    for (const r of containers.filter((c) => c.name !== "mainpc-nats-store-init")) {
+      assert.deepStrictEqual([r.inputs.wait, r.inputs.waitTimeout, r.inputs.restart, r.inputs.attach, r.inputs.mustRun], [true, 600, "unless-stopped", undefined, undefined], r.name);
     }
+    for (const r of containers) assert.deepStrictEqual([r.deleteBeforeReplace, r.replaceOnChanges], [true, ["healthcheck"]], r.name);
     const network = run.registrations.find((r) => r.type === "docker:index/network:Network");
     assert.deepStrictEqual([network?.inputs, network?.deleteBeforeReplace], [{ driver: "bridge", name: "ai_system_network" }, true]);
   });
@@ -178,9 +193,41 @@ describe("components/MachineStack under mocks", function () {
       const actual = containerNamed(`mainpc-${c.name}`).dependencies.filter((u) => u.includes(`$${CONTAINER}::`));
       assert.deepStrictEqual(actual, expected, c.name);
     }
-    for (const server of ["mainpc-nats", "mainpc-redis"]) {
-      assert.deepStrictEqual(containerNamed(server).dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), [], server);
-    }
+    assert.deepStrictEqual(containerNamed("mainpc-redis").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), []);
+    assert.deepStrictEqual(containerNamed("mainpc-nats").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), [urnOf("mainpc-nats-store-init")]);
+    assert.deepStrictEqual(containerNamed("mainpc-nats-store-init").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), []);
+  });
+
+  it("runs the NATS store init once, attached, before NATS: root with two capabilities, no network, no healthcheck", () => {
+    const init = containerNamed("mainpc-nats-store-init");
+    assert.ok(init.parent.endsWith("ai-system:messaging:NatsServer::mainpc-nats"));
+    assert.deepStrictEqual(init.inputs, {
+      attach: true,
+      capabilities: { adds: ["CHOWN", "DAC_READ_SEARCH"], drops: ["ALL"] },
+      command: ["chown", "-R", "10002:10002", "/data"],
+      cpus: "0.5",
+      image: "sha256:nats:2.10-alpine",
+      init: false,
+      ipcMode: "private",
+      labels: [
+        { label: "ai-system.hardening.exception.4.1", value: storeInitExceptions()[0]?.reason },
+        { label: "ai-system.hardening.exception.5.29", value: processLimitException("0:0", 64).reason },
+        { label: "ai-system.hardening.exception.5.4", value: storeInitExceptions()[1]?.reason },
+        { label: "ai-system.role", value: "volume-init" },
+      ],
+      logDriver: "json-file",
+      logOpts: { "max-file": "5", "max-size": "50m" },
+      memory: 64,
+      mounts: [{ readOnly: false, source: "ai-system-nats-data", target: "/data", type: "volume" }],
+      mustRun: false,
+      name: "ai-system-nats-store-init",
+      networkMode: "none",
+      readOnly: true,
+      restart: "no",
+      securityOpts: ["no-new-privileges:true"],
+      ulimits: [{ hard: 64, name: "nproc", soft: 64 }],
+      user: "0:0",
+    });
   });
 
   it("keeps every secret out of plain inputs: only secret-wrapped values hold a password", async () => {
@@ -191,6 +238,7 @@ describe("components/MachineStack under mocks", function () {
         }
       }
     }
+    assert.strictEqual(containerNamed("mainpc-nats-store-init").inputs.envs, undefined);
     for (const name of ["mainpc-core", "mainpc-model-gpu", "mainpc-language", "mainpc-nats", "mainpc-redis"]) {
       assert.strictEqual(unwrap(containerNamed(name).inputs.envs).secret, true, name);
     }
@@ -245,5 +293,73 @@ describe("components/MachineStack secrets and Docker host", function () {
     await run.settle();
     const provider = run.registrations.find((r) => r.type === "pulumi:providers:docker");
     assert.deepStrictEqual(provider?.inputs, { host: "ssh://ai@192.168.1.10", sshOpts: '["-o","StrictHostKeyChecking=yes"]' });
+  });
+});
+
+describe("components/MachineStack GPU groups in both gpuSharing modes", function () {
+  this.timeout(10_000);
+  const MPS = { mode: "mps", pipeDirectory: "/tmp/nvidia-mps", logDirectory: "/var/log/nvidia-mps", user: "10001:10001" } as const;
+
+  async function gpuContainer(settings: ReturnType<typeof sampleSettings>): Promise<Registration> {
+    const run = await mockPulumi();
+    deployMachine(settings, samplePlan(), secretValues());
+    await run.settle();
+    const found = run.registrations.find((r) => r.type === CONTAINER && r.name === "mainpc-model-gpu");
+    assert.ok(found);
+    return found;
+  }
+
+  /** The inputs that differ between the modes, and the GPU lines of the environment. */
+  const gpuInputs = (r: Registration) => ({
+    deviceRequests: r.inputs.deviceRequests,
+    ipcMode: r.inputs.ipcMode,
+    labels: r.inputs.labels,
+    mounts: r.inputs.mounts,
+    shmSize: r.inputs.shmSize,
+    user: r.inputs.user,
+    env: (unwrap(r.inputs.envs).value as string[]).filter((l) => /^(GPU_|CUDA_)/.test(l)),
+  });
+  const MOUNTS = [
+    { readOnly: false, source: "ai-system-cache", target: "/app/cache", type: "volume" },
+    { readOnly: true, source: "/srv/monorepo/config", target: "/app/config", type: "bind" },
+    { readOnly: false, source: "ai-system-data", target: "/app/data", type: "volume" },
+    { readOnly: false, source: "ai-system-logs", target: "/app/logs", type: "volume" },
+    { readOnly: false, source: "ai-system-models", target: "/app/models", type: "volume" },
+  ];
+  const labels = (extra: { label: string; value: string }[]) => [
+    { label: "ai-system.hardening.exception.5.15", value: RESTART_EXCEPTION.reason },
+    ...extra,
+    { label: "ai-system.hardening.exception.5.29", value: processLimitException("10001:10001", 16384).reason },
+    { label: "ai-system.hardening.internal-ports", value: "8212" },
+    { label: "ai-system.role", value: "agent-group" },
+  ];
+
+  it("none: the whole card by device id, the budget as GPU_VRAM_BUDGET_MB, its own IPC and shm", async () => {
+    assert.deepStrictEqual(gpuInputs(await gpuContainer(sampleSettings())), {
+      deviceRequests: [{ capabilities: ["gpu"], deviceIds: ["0"], driver: "nvidia" }],
+      ipcMode: "private",
+      labels: labels([]),
+      mounts: MOUNTS,
+      shmSize: 2048,
+      user: "10001:10001",
+      env: ["GPU_VRAM_BUDGET_MB=8192"],
+    });
+  });
+
+  it("mps: an MPS client with the pinned memory cap, the pipe directory, host IPC as a documented exception", async () => {
+    assert.deepStrictEqual(gpuInputs(await gpuContainer(sampleSettings({ gpuSharing: MPS }))), {
+      deviceRequests: [{ capabilities: ["gpu"], deviceIds: ["0"], driver: "nvidia" }],
+      ipcMode: "host",
+      labels: labels([{ label: "ai-system.hardening.exception.5.17", value: MPS_IPC_EXCEPTION.reason }]),
+      mounts: [...MOUNTS, { readOnly: false, source: "/tmp/nvidia-mps", target: "/tmp/nvidia-mps", type: "bind" }],
+      shmSize: undefined,
+      user: "10001:10001",
+      env: [
+        "CUDA_MPS_LOG_DIRECTORY=/var/log/nvidia-mps",
+        "CUDA_MPS_PINNED_DEVICE_MEM_LIMIT=0=8192M",
+        "CUDA_MPS_PIPE_DIRECTORY=/tmp/nvidia-mps",
+        "GPU_VRAM_BUDGET_MB=8192",
+      ],
+    });
   });
 });

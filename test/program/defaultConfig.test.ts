@@ -43,7 +43,10 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       assert.deepStrictEqual(plan.findings.filter((f) => f.severity === "error"), []);
       assert.strictEqual(plan.containers.length, machine === "mainpc" ? 8 : 4);
       const containers = run.registrations.filter((r) => r.type === CONTAINER).map((r) => r.name).sort();
-      assert.deepStrictEqual(containers, [...plan.containers.map((c) => `${machine}-${c.name}`), `${machine}-nats`, `${machine}-redis`].sort());
+      assert.deepStrictEqual(
+        containers,
+        [...plan.containers.map((c) => `${machine}-${c.name}`), `${machine}-nats`, `${machine}-nats-store-init`, `${machine}-redis`].sort(),
+      );
     });
 
     it("requests exactly the planned GPUs and reports them within capacity", () => {
@@ -115,14 +118,14 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
 
     it(`runs NATS as the leaf-node ${machine === "mainpc" ? "hub" : "remote"} in JetStream domain ${machine}`, () => {
       const nats = groupContainer("nats");
-      const [upload] = nats.inputs.uploads as { file: string; content: string }[];
-      assert.match(upload.content, new RegExp(`domain: "${machine}"`));
+      const config = (nats.inputs.command as string[])[4] ?? "";
+      assert.match(config, new RegExp(`domain: "${machine}"`));
       const env = unwrap(nats.inputs.envs).value as string[];
       if (machine === "mainpc") {
-        assert.match(upload.content, /listen: "0.0.0.0:7422"/);
+        assert.match(config, /listen: "0.0.0.0:7422"/);
         assert.ok(env.includes(`NATS_LEAF_PASSWORD="${TEST_SECRETS.natsLeafPassword}"`));
       } else {
-        assert.match(upload.content, /remotes: \[/);
+        assert.match(config, /remotes: \[/);
         assert.ok(env.includes(`NATS_LEAF_URL="nats-leaf://leaf:${TEST_SECRETS.natsLeafPassword}@${settings.lanIps.mainpc}:7422"`));
       }
     });

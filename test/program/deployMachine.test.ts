@@ -65,9 +65,24 @@ describe("program/deployMachine", function () {
     assert.strictEqual(error.message, "The mainpc plan cannot be deployed: container group nats takes the name of the nats server; rename the group");
   });
 
+  it("refuses containers that fail a hardening check, naming each failure", async () => {
+    const { error, registered } = await attempt(() => deployMachine(sampleSettings({ hostConfigDir: "/etc/ai-system" }), samplePlan(), secrets()));
+    assert.strictEqual(registered, 0);
+    assert.ok(error instanceof pulumi.RunError);
+    assert.strictEqual(
+      error.message,
+      [
+        "The mainpc containers fail hardening checks; nothing was deployed:",
+        "ai-system-core: 5.6 No sensitive host directory mounted: binds host /etc/ai-system",
+        "ai-system-model-gpu: 5.6 No sensitive host directory mounted: binds host /etc/ai-system",
+        "ai-system-language: 5.6 No sensitive host directory mounted: binds host /etc/ai-system",
+      ].join("\n"),
+    );
+  });
+
   it("deploys a plan with only warnings", async () => {
     const { error, registered } = await attempt(() => deployMachine(sampleSettings(), samplePlan([WARNING]), secrets()));
     assert.strictEqual(error, null);
-    assert.strictEqual(registered, 23);
+    assert.strictEqual(registered, 24);
   });
 });

@@ -36,7 +36,7 @@ describe("program/runProgram", function () {
     assert.deepStrictEqual(await promiseOf(outputs.containers), ["ai-system-core", "ai-system-model-gpu", "ai-system-language"]);
     assert.strictEqual((await promiseOf(outputs.gpuAllocation)).allocatedMb, 8192);
     assert.strictEqual((await promiseOf(outputs.endpoints)).natsUrl, "nats://192.168.1.10:4222");
-    assert.strictEqual(run.registrations.length, 23);
+    assert.strictEqual(run.registrations.length, 24);
     const settings = parseStackSettings(fakeStackInputs(RAW).raw, fakeStackInputs(RAW).source);
     assert.ok(settings.ok);
     assert.deepStrictEqual(env, planEnvironment(settings.settings));

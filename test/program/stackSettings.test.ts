@@ -36,6 +36,13 @@ describe("program/stackSettings", () => {
       natsUser: "agents",
       natsLeafUser: "leaf",
       redisMemoryMb: 1024,
+      redisCpus: 1,
+      natsMemoryMb: 512,
+      natsCpus: 1,
+      containerUsers: { agent: "10001:10001", nats: "10002:10002", redis: "999:1000" },
+      agentProcessLimit: 16384,
+      agentTmpfsMb: 512,
+      gpuSharing: { mode: "none" },
       portOffset: 0,
       waitTimeoutSeconds: 600,
       healthcheck: { intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 120, startIntervalSeconds: 5 },
@@ -94,6 +101,73 @@ describe("program/stackSettings", () => {
       'ERROR [invalid-value] Pulumi.mainpc.yaml:4: stack setting mainpcIp is invalid: "192.168.1.300"; set it to mainpc\'s IPv4 LAN address',
       'ERROR [invalid-value] Pulumi.mainpc.yaml:6: stack setting waitTimeout is invalid: "soon" (not a whole number); set a whole number of seconds, longer than healthcheckStartPeriodSeconds',
     ]);
+  });
+
+  it("reads the hardening and GPU-sharing settings: container users, limits, mps with its directories and user", () => {
+    const outcome = parseStackSettings(
+      {
+        ...MINIMAL,
+        natsCpus: "0.5",
+        redisCpus: "2",
+        natsMemoryMb: "256",
+        agentContainerUser: "20001:20001",
+        natsContainerUser: "4222:4222",
+        redisContainerUser: "999:1000",
+        agentProcessLimit: "8192",
+        agentTmpfsMb: "128",
+        gpuSharing: "mps",
+        mpsPipeDirectory: "/run/nvidia-mps",
+        mpsUser: "20001:20001",
+      },
+      SOURCE,
+    );
+    assert.ok(outcome.ok);
+    const s = outcome.settings;
+    assert.deepStrictEqual(
+      [s.natsCpus, s.redisCpus, s.natsMemoryMb, s.containerUsers, s.agentProcessLimit, s.agentTmpfsMb, s.gpuSharing],
+      [
+        0.5,
+        2,
+        256,
+        { agent: "20001:20001", nats: "4222:4222", redis: "999:1000" },
+        8192,
+        128,
+        { mode: "mps", pipeDirectory: "/run/nvidia-mps", logDirectory: "/var/log/nvidia-mps", user: "20001:20001" },
+      ],
+    );
+  });
+
+  it("refuses root or named container users, wildcard LAN addresses, unknown sharing modes, relative MPS paths and bad CPU counts", () => {
+    assert.deepStrictEqual(
+      messages({
+        ...MINIMAL,
+        mainpcIp: "0.0.0.0",
+        agentContainerUser: "0:0",
+        natsContainerUser: "nats",
+        mpsUser: "10001:0",
+        gpuSharing: "mig",
+        mpsPipeDirectory: "tmp/nvidia-mps",
+        natsCpus: "0",
+        redisCpus: "fast",
+      }),
+      [
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting agentContainerUser is invalid: "0:0"; write a numeric uid:gid other than 0, such as 10001:10001',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting gpuSharing is invalid: "mig"; set it to none or mps',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting mpsPipeDirectory is invalid: "tmp/nvidia-mps"; write an absolute path without spaces',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting mpsUser is invalid: "10001:0"; write a numeric uid:gid other than 0, such as 10001:10001',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsContainerUser is invalid: "nats"; write a numeric uid:gid other than 0, such as 10002:10002',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsCpus is invalid: "0"; write a positive number of CPUs such as 1 or 0.5',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisCpus is invalid: "fast"; write a positive number of CPUs such as 1 or 0.5',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:4: stack setting mainpcIp is invalid: "0.0.0.0"; set it to mainpc\'s IPv4 LAN address',
+      ],
+    );
+  });
+
+  it("leaves the secrets out when asked to (the plan command renders without deploying)", () => {
+    const { redisPassword: _r, natsPassword: _n, natsLeafPassword: _l, ...withoutSecrets } = MINIMAL;
+    const outcome = parseStackSettings(withoutSecrets, SOURCE, { secrets: "ignore" });
+    assert.ok(outcome.ok);
+    assert.strictEqual(outcome.settings.machine, "mainpc");
   });
 
   it("requires the three secrets", () => {

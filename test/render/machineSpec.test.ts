@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ALL_VOLUMES, renderMachine, RenderError } from "../../src/render";
+import { ALL_VOLUMES, machineContainers, renderMachine, RenderError } from "../../src/render";
 import { samplePlan, samplePc2Settings, sampleSettings } from "../support/samplePlan";
 
 describe("render/machineSpec", () => {
@@ -52,6 +52,18 @@ describe("render/machineSpec", () => {
     assert.throws(
       () => renderMachine(clash, sampleSettings()),
       (e: unknown) => e instanceof RenderError && e.message === "container group redis takes the name of the redis server; rename the group",
+    );
+    const initClash = { ...plan, containers: [{ ...plan.containers[0], name: "nats-store-init" }] };
+    assert.throws(
+      () => renderMachine(initClash, sampleSettings()),
+      (e: unknown) => e instanceof RenderError && e.message === "container group nats-store-init takes the name of the NATS store init container; rename the group",
+    );
+  });
+
+  it("lists every container in creation order: the NATS store init, NATS, Redis, then the groups", () => {
+    assert.deepStrictEqual(
+      machineContainers(renderMachine(samplePlan(), sampleSettings())).map((c) => `${c.key}:${c.role}`),
+      ["nats-store-init:volume-init", "nats:nats", "redis:redis", "core:agent-group", "model-gpu:agent-group", "language:agent-group"],
     );
   });
 });

@@ -1,0 +1,45 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { Machine } from "../config/machine";
+import { CONFIG_NAMESPACE } from "./settingDefinitions";
+import { lineOfKey } from "./stackFileLines";
+import { parseStackSettings, SettingsOutcome } from "./stackSettings";
+
+/** Pulumi hands a program config values as text: scalars as strings, lists as JSON. */
+function asText(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
+function readYaml(file: string): unknown {
+  return fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, "utf8")) : null;
+}
+
+function configOf(document: unknown): Record<string, unknown> {
+  if (typeof document !== "object" || document === null || !("config" in document)) return {};
+  const config = document.config;
+  return typeof config === "object" && config !== null ? { ...config } : {};
+}
+
+/**
+ * The settings the machine's stack would deploy with, read from the project files without
+ * Pulumi: Pulumi.yaml's defaults, then Pulumi.<machine>.yaml; the secrets are left out and the
+ * config root is the one given. For the plan command, which renders the containers to report
+ * their hardening but deploys nothing.
+ */
+export function projectStackSettings(projectDir: string, machine: Machine, configRoot: string): SettingsOutcome {
+  const raw: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(configOf(readYaml(path.join(projectDir, "Pulumi.yaml"))))) {
+    if (typeof entry === "object" && entry !== null && "default" in entry && entry.default !== undefined) raw[key] = asText(entry.default);
+  }
+  const file = `Pulumi.${machine}.yaml`;
+  const stackPath = path.join(projectDir, file);
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [key, value] of Object.entries(configOf(readYaml(stackPath)))) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = asText(value);
+  }
+  raw.machine = machine;
+  raw.configRoot = configRoot;
+  const text = fs.existsSync(stackPath) ? fs.readFileSync(stackPath, "utf8") : null;
+  return parseStackSettings(raw, { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) }, { secrets: "ignore" });
+}

@@ -1,0 +1,72 @@
+import { DeploymentSettings } from "./deploymentSettings";
+import { INIT_PROCESS_LIMIT, processLimitException, renderLog, sortExceptions } from "./hardening";
+import { NATS_STORE_INIT_CONTAINER_NAME, NATS_STORE_INIT_KEY } from "./names";
+import { NATS_STORE_DIR } from "./natsServer";
+import { ContainerSpec, HardeningException } from "./spec";
+import { VOLUMES } from "./volumes";
+
+/** Capabilities the store init puts back, and why each is needed. */
+export const STORE_INIT_CAPABILITIES = ["CHOWN", "DAC_READ_SEARCH"] as const;
+
+/**
+ * Why the init runs as root: nats:2.10-alpine has no non-root user and no /data, so Docker
+ * creates the JetStream volume root-owned (it copies ownership only from an existing image
+ * directory), and the NATS user could not write to it. Only chown can fix that, and only root
+ * with CAP_CHOWN may give a file away; CAP_DAC_READ_SEARCH lets it enter directories the NATS
+ * user made private on a later run. It is not privileged, has no network, a read-only root,
+ * and exits: NATS is created only after it finished.
+ */
+export function storeInitExceptions(): HardeningException[] {
+  return sortExceptions([
+    {
+      id: "4.1",
+      reason:
+        "runs as root once before NATS: nats:2.10-alpine has no non-root user, so Docker creates the JetStream volume root-owned and only root with CAP_CHOWN can give it to the NATS user; it has no network, a read-only root, and exits",
+    },
+    {
+      id: "5.4",
+      reason:
+        "adds CHOWN (give the JetStream volume to the NATS user) and DAC_READ_SEARCH (enter the directories NATS made private when it runs again); every other capability is dropped",
+    },
+    processLimitException("0:0", INIT_PROCESS_LIMIT),
+  ]);
+}
+
+/** Runs `chown -R <nats user> /data` on the JetStream volume, once, before the NATS container. */
+export function renderNatsStoreInit(settings: DeploymentSettings): ContainerSpec {
+  return {
+    key: NATS_STORE_INIT_KEY,
+    role: "volume-init",
+    name: NATS_STORE_INIT_CONTAINER_NAME,
+    image: settings.natsImage,
+    // The alpine image's entrypoint runs a command that is not a flag as given.
+    command: ["chown", "-R", settings.containerUsers.nats, NATS_STORE_DIR],
+    user: "0:0",
+    env: [],
+    attachNetwork: false,
+    aliases: [],
+    hosts: [],
+    ports: [],
+    internalPorts: [],
+    mounts: [{ type: "volume", volume: VOLUMES.natsData.key, target: NATS_STORE_DIR, readOnly: false }],
+    tmpfs: [],
+    uploads: [],
+    lifecycle: "once",
+    healthcheck: null,
+    gpu: null,
+    cpus: 0.5,
+    memoryMb: 64,
+    shmMb: null,
+    readOnlyRootfs: true,
+    noNewPrivileges: true,
+    capabilities: { drop: ["ALL"], add: [...STORE_INIT_CAPABILITIES] },
+    ipc: "private",
+    processLimit: INIT_PROCESS_LIMIT,
+    init: false,
+    restart: "no",
+    log: renderLog(settings),
+    waitTimeoutSeconds: null,
+    exceptions: storeInitExceptions(),
+    dependsOn: [],
+  };
+}
