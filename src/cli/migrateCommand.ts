@@ -7,7 +7,7 @@ import { Environment } from "../config/substituteEnvironment";
 import { countKeptComments } from "../migrate/commentLines";
 import { migrateConfig } from "../migrate/migrateConfig";
 import { verifyMigration } from "../migrate/verifyMigration";
-import { CommandResult } from "./planCommand";
+import { CommandResult, helpResult, parseCommandLine, pathOption, usageError } from "./commandLine";
 
 /** Beside the v3 file, so the user can diff the two before replacing one with the other. */
 export const DEFAULT_MIGRATION_OUT = "config/startup_config.v3.merged.yaml";
@@ -26,38 +26,14 @@ writing. Never changes the files it reads.
 exit status: 0 written, or nothing to migrate; 1 refused, nothing written; 2 wrong usage`;
 
 export function runMigrateCommand(argv: readonly string[], env: Environment): CommandResult {
-  const usage = (problem: string): CommandResult => ({ exitCode: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` });
+  const usage = (problem: string): CommandResult => usageError(problem, USAGE);
   const refuse = (lines: readonly string[]): CommandResult => ({ exitCode: 1, stdout: "", stderr: `${lines.join("\n")}\n` });
-  let configRoot: string | undefined;
-  let out: string | undefined;
-  let force = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "--help":
-      case "-h":
-        return { exitCode: 0, stdout: `${USAGE}\n`, stderr: "" };
-      case "--force":
-        force = true;
-        break;
-      case "--config-root": {
-        const v = value();
-        if (v === undefined) return usage("--config-root needs a value");
-        configRoot = path.resolve(v);
-        break;
-      }
-      case "--out": {
-        const v = value();
-        if (v === undefined) return usage("--out needs a value");
-        out = path.resolve(v);
-        break;
-      }
-      default:
-        return usage(`unknown argument ${arg}`);
-    }
-  }
+  const parsed = parseCommandLine(argv, { values: ["--config-root", "--out"], switches: ["--force"] });
+  if (parsed.kind === "help") return helpResult(USAGE);
+  if (parsed.kind === "usage") return usage(parsed.problem);
+  const configRoot = pathOption(parsed.values, "--config-root");
+  const out = pathOption(parsed.values, "--out");
+  const force = parsed.switches.has("--force");
   if (configRoot === undefined) return usage("--config-root is required");
 
   const result = migrateConfig(configRoot);

@@ -1,8 +1,8 @@
 import * as path from "path";
 import { hasErrors } from "../config/finding";
-import { MACHINES, parseMachine } from "../config/machine";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
+import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 import { hardeningFailed, planHardening } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
@@ -22,53 +22,19 @@ exceptions with their reasons, and any failed check.
 
 exit status: 0 no errors, 1 errors found or a hardening check failed (output still printed), 2 wrong usage`;
 
-export interface CommandResult {
-  readonly exitCode: 0 | 1 | 2;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** The whole command as a function of its arguments and environment, for tests. */
 export function runPlanCommand(argv: readonly string[], env: Environment): CommandResult {
-  const usage = (problem: string): CommandResult => ({ exitCode: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` });
-  let machineArg: string | undefined = env["MACHINE_TYPE"];
-  let configRoot = PROJECT_ROOT;
-  let override: string | null = "docker";
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "--help":
-      case "-h":
-        return { exitCode: 0, stdout: `${USAGE}\n`, stderr: "" };
-      case "--json":
-        json = true;
-        break;
-      case "--machine":
-        machineArg = value();
-        if (machineArg === undefined) return usage("--machine needs a value");
-        break;
-      case "--config-root": {
-        const v = value();
-        if (v === undefined) return usage("--config-root needs a value");
-        configRoot = path.resolve(v);
-        break;
-      }
-      case "--override": {
-        const v = value();
-        if (v === undefined) return usage("--override needs a value");
-        override = v === "none" ? null : v;
-        break;
-      }
-      default:
-        return usage(`unknown argument ${arg}`);
-    }
-  }
-  if (machineArg === undefined) return usage("--machine is required");
-  const machine = parseMachine(machineArg);
-  if (!machine) return usage(`unknown machine ${machineArg}; use one of ${MACHINES.join(", ")}`);
+  const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--override"], switches: ["--json"] });
+  if (parsed.kind === "help") return helpResult(USAGE);
+  if (parsed.kind === "usage") return usageError(parsed.problem, USAGE);
+  const machineArg = parsed.values.get("--machine") ?? env["MACHINE_TYPE"];
+  if (machineArg === undefined) return usageError("--machine is required", USAGE);
+  const chosen = machineOption(machineArg, false);
+  if ("problem" in chosen) return usageError(chosen.problem, USAGE);
+  const machine = chosen.machines[0]!;
+  const configRoot = pathOption(parsed.values, "--config-root") ?? PROJECT_ROOT;
+  const override = overrideOption(parsed.values);
+  const json = parsed.switches.has("--json");
 
   const plan = buildDeploymentPlan({ configRoot, machine, env, override });
   if (json) return { exitCode: hasErrors(plan.findings) ? 1 : 0, stdout: `${JSON.stringify(planToJson(plan), null, 2)}\n`, stderr: "" };

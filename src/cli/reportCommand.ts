@@ -7,7 +7,8 @@ import { prometheusTargets, targetsFile, targetsJson } from "../monitoring/prome
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { renderActionPlan } from "../report/actionPlanReport";
-import { CommandResult, PROJECT_ROOT } from "./planCommand";
+import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
+import { PROJECT_ROOT } from "./planCommand";
 
 const USAGE = `usage: npm run report [-- [--config-root DIR] [--override NAME|none] [--out FILE]]
 
@@ -21,40 +22,13 @@ Writes the Deployment Action Plan (Markdown) for both hosts, generated from thei
 exit status: 0 no errors, 1 the plans have errors (the report is still written), 2 wrong usage`;
 
 export function runReportCommand(argv: readonly string[], env: Environment): CommandResult {
-  const usage = (problem: string): CommandResult => ({ exitCode: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` });
-  let configRoot = PROJECT_ROOT;
-  let override: string | null = "docker";
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "--help":
-      case "-h":
-        return { exitCode: 0, stdout: `${USAGE}\n`, stderr: "" };
-      case "--config-root": {
-        const v = value();
-        if (v === undefined) return usage("--config-root needs a value");
-        configRoot = path.resolve(v);
-        break;
-      }
-      case "--override": {
-        const v = value();
-        if (v === undefined) return usage("--override needs a value");
-        override = v === "none" ? null : v;
-        break;
-      }
-      case "--out": {
-        const v = value();
-        if (v === undefined) return usage("--out needs a value");
-        out = path.resolve(v);
-        break;
-      }
-      default:
-        return usage(`unknown argument ${arg}`);
-    }
-  }
+  const usage = (problem: string): CommandResult => usageError(problem, USAGE);
+  const parsed = parseCommandLine(argv, { values: ["--config-root", "--override", "--out"], switches: [] });
+  if (parsed.kind === "help") return helpResult(USAGE);
+  if (parsed.kind === "usage") return usage(parsed.problem);
+  const configRoot = pathOption(parsed.values, "--config-root") ?? PROJECT_ROOT;
+  const override = overrideOption(parsed.values);
+  const out = pathOption(parsed.values, "--out");
 
   const plans = Object.fromEntries(MACHINES.map((machine) => [machine, buildDeploymentPlan({ configRoot, machine, env, override })])) as Record<Machine, DeploymentPlan>;
   const report = renderActionPlan({

@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { formatFinding } from "../config/finding";
-import { Machine, MACHINES, parseMachine } from "../config/machine";
 import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
 import { generateRequirements, GeneratedRequirements } from "../requirements/generateRequirements";
@@ -9,7 +8,7 @@ import { normalizeDistribution } from "../requirements/groupRequirements";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../requirements/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { formatScanWarning } from "../requirements/scanWarning";
-import { CommandResult } from "./planCommand";
+import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 
 const USAGE = `usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]
 
@@ -27,53 +26,16 @@ exit status: 0 written (warnings possible), 1 the plan has errors (nothing writt
 
 /** The whole command as a function of its arguments and environment; it writes only under --out. */
 export function runRequirementsCommand(argv: readonly string[], env: Environment): CommandResult {
-  const usage = (problem: string): CommandResult => ({ exitCode: 2, stdout: "", stderr: `${problem}\n${USAGE}\n` });
-  let configRoot: string | undefined;
-  let out: string | undefined;
-  let machines: readonly Machine[] = MACHINES;
-  let override: string | null = "docker";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "--help":
-      case "-h":
-        return { exitCode: 0, stdout: `${USAGE}\n`, stderr: "" };
-      case "--config-root": {
-        const v = value();
-        if (v === undefined) return usage("--config-root needs a value");
-        configRoot = path.resolve(v);
-        break;
-      }
-      case "--out": {
-        const v = value();
-        if (v === undefined) return usage("--out needs a value");
-        out = path.resolve(v);
-        break;
-      }
-      case "--machine": {
-        const v = value();
-        if (v === undefined) return usage("--machine needs a value");
-        if (v === "all") {
-          machines = MACHINES;
-          break;
-        }
-        const machine = parseMachine(v);
-        if (!machine) return usage(`unknown machine ${v}; use one of ${MACHINES.join(", ")}, all`);
-        machines = [machine];
-        break;
-      }
-      case "--override": {
-        const v = value();
-        if (v === undefined) return usage("--override needs a value");
-        override = v === "none" ? null : v;
-        break;
-      }
-      default:
-        return usage(`unknown argument ${arg}`);
-    }
-  }
+  const usage = (problem: string): CommandResult => usageError(problem, USAGE);
+  const parsed = parseCommandLine(argv, { values: ["--config-root", "--out", "--machine", "--override"], switches: [] });
+  if (parsed.kind === "help") return helpResult(USAGE);
+  if (parsed.kind === "usage") return usage(parsed.problem);
+  const configRoot = pathOption(parsed.values, "--config-root");
+  const out = pathOption(parsed.values, "--out");
+  const chosen = machineOption(parsed.values.get("--machine") ?? "all", true);
+  if ("problem" in chosen) return usage(chosen.problem);
+  const machines = chosen.machines;
+  const override = overrideOption(parsed.values);
   if (configRoot === undefined) return usage("--config-root is required");
   if (!fs.existsSync(configRoot) || !fs.statSync(configRoot).isDirectory()) return usage(`--config-root ${configRoot} is not a directory`);
   const outDir = out ?? path.join(configRoot, "requirements");

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { runMigrateCommand } from "../../src/cli/migrateCommand";
-import { CommandResult } from "../../src/cli/planCommand";
+import { CommandResult } from "../../src/cli/commandLine";
 import { EffectiveConfig } from "../../src/config/effectiveConfig";
 import { loadEffectiveConfig } from "../../src/config/loadEffectiveConfig";
 import { MACHINES } from "../../src/config/machine";

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { CommandResult } from "../../src/cli/planCommand";
+import { CommandResult } from "../../src/cli/commandLine";
 import { runReportCommand } from "../../src/cli/reportCommand";
 import { prometheusTargets, targetsJson } from "../../src/monitoring/prometheusTargets";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
