@@ -71,13 +71,13 @@ export function readAgentEntries(tree: YNode): AgentEntries {
     } else {
       for (const item of list.value.items) {
         const name = item.kind === "map" ? item.entries.get("name")?.value : undefined;
-        if (item.kind !== "map" || name?.kind !== "scalar" || typeof name.value !== "string" || name.value.trim() === "") {
+        if (item.kind !== "map" || name?.kind !== "scalar" || typeof name.value !== "string" || name.value === "") {
           findings.push(finding("error", "invalid-value", `each ${PC2_SERVICES_LIST} item needs a name: give it name: AgentName`, item.loc));
           continue;
         }
         const entries = new Map(item.entries);
         entries.delete("name");
-        pc2List.push({ name: name.value.trim(), group: PC2_SERVICES_LIST, shape: "list", node: { kind: "map", entries, loc: item.loc }, source: name.loc });
+        pc2List.push({ name: name.value, group: PC2_SERVICES_LIST, shape: "list", node: { kind: "map", entries, loc: item.loc }, source: name.loc });
       }
     }
   }

@@ -16,6 +16,12 @@ export const LEGACY_FILES: Readonly<Record<Machine, string>> = {
 /** Files above this size are refused: a config is kilobytes, a mistake can be gigabytes. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Parsed files of one plan, by path and missing-file wording: a plan loads both machines, which
+ * share the v3 file and its includes, and parsing is most of the cost.
+ */
+export type ReadCache = Map<string, ReadResult>;
+
 export interface ReadResult {
   readonly tree: YNode;
   readonly findings: readonly Finding[];
@@ -27,6 +33,21 @@ export interface ReadResult {
  * caller's severity (an absent machine override is normal, an absent v3 file is not).
  */
 export function readConfigFile(
+  configRoot: string,
+  relative: string,
+  missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+  cache?: ReadCache,
+): ReadResult {
+  if (cache === undefined) return readUncached(configRoot, relative, missing);
+  const key = JSON.stringify([path.resolve(configRoot, relative), relative, missing]);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const read = readUncached(configRoot, relative, missing);
+  cache.set(key, read);
+  return read;
+}
+
+function readUncached(
   configRoot: string,
   relative: string,
   missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },

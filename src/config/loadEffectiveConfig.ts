@@ -2,7 +2,7 @@ import { setOwn } from "./ownProperty";
 import { ordinal } from "./ordinal";
 import * as path from "path";
 import { AgentEntry, readAgentEntries } from "./agentEntries";
-import { overrideFile, V3_FILE } from "./configFiles";
+import { overrideFile, ReadCache, V3_FILE } from "./configFiles";
 import { deepMerge } from "./deepMerge";
 import { readDockerSettings } from "./dockerSettings";
 import { AgentGroupSpec, AgentSpec, EffectiveConfig } from "./effectiveConfig";
@@ -21,6 +21,8 @@ export interface LoadOptions {
   readonly env: Environment;
   /** The CONFIG_OVERRIDE to apply (e.g. "docker"); undefined means env.CONFIG_OVERRIDE; null means none. */
   readonly override?: string | null;
+  /** Shared by loads that read the same files (both machines of one plan). */
+  readonly cache?: ReadCache;
 }
 
 export interface LoadResult {
@@ -45,12 +47,12 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
   const files: string[] = [];
   const top = { file: V3_FILE, line: 1 };
 
-  const base = readWithIncludes(configRoot, V3_FILE, { severity: "error", what: "the v3 config", at: top });
+  const base = readWithIncludes(configRoot, V3_FILE, { severity: "error", what: "the v3 config", at: top }, options.cache);
   findings.push(...base.findings);
   files.push(...base.files);
   let merged: YNode = base.tree;
 
-  const machineOverride = readWithIncludes(configRoot, overrideFile(machine), { severity: "none", what: "", at: top });
+  const machineOverride = readWithIncludes(configRoot, overrideFile(machine), { severity: "none", what: "", at: top }, options.cache);
   findings.push(...machineOverride.findings);
   files.push(...machineOverride.files);
   merged = deepMerge(merged, machineOverride.tree);
@@ -61,7 +63,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
     if (!OVERRIDE_NAME.test(override)) {
       findings.push(finding("error", "invalid-value", `CONFIG_OVERRIDE "${override}" is not a file name; use a name like docker`, top));
     } else {
-      const extra = readWithIncludes(configRoot, overrideFile(override), { severity: "warning", what: `the ${override} override`, at: top });
+      const extra = readWithIncludes(configRoot, overrideFile(override), { severity: "warning", what: `the ${override} override`, at: top }, options.cache);
       findings.push(...extra.findings);
       files.push(...extra.files);
       merged = deepMerge(merged, extra.tree);
@@ -84,6 +86,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
   const docker = readDockerSettings(root, machine);
   findings.push(...docker.findings);
 
+  let plainTree: unknown;
   const config: EffectiveConfig = {
     machine,
     configRoot,
@@ -97,7 +100,11 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
     dockerGroups: docker.groups,
     dockerGroupsSource: docker.source,
     dockerDefaults: docker.defaults,
-    tree: toPlain(root),
+    // Built on first use: most callers never read keys this program does not model.
+    get tree() {
+      plainTree ??= toPlain(root);
+      return plainTree;
+    },
     locate: (p) => (p.length === 0 ? root.loc : locateIn(root, p)),
   };
   return { config, findings: sortFindings(findings) };
@@ -208,6 +215,12 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
       continue;
     }
     seen.set(entry.name, entry);
+    // References (dependencies, docker groups, overrides) are matched exactly, so a name that
+    // only differs by spaces would be a different agent nobody can refer to by mistake-free text.
+    if (entry.name.trim() !== entry.name) {
+      findings.push(finding("error", "invalid-value", `agent name ${JSON.stringify(entry.name)} has leading or trailing spaces; remove them`, entry.source));
+      continue;
+    }
     const parsed = parseWithFindings(agentSchema, entry.node, `agent ${entry.name}`, entry.source);
     if (!parsed.ok) {
       findings.push(...parsed.findings);

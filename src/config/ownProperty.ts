@@ -7,5 +7,7 @@ export function getOwn<T>(record: Readonly<Record<string, T>>, key: string): T |
 }
 
 export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only `__proto__` assigns a prototype; any other key becomes an own property by assignment.
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
 }

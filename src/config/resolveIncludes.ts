@@ -1,5 +1,5 @@
 import * as path from "path";
-import { readConfigFile } from "./configFiles";
+import { ReadCache, readConfigFile } from "./configFiles";
 import { deepMerge } from "./deepMerge";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
@@ -28,11 +28,12 @@ export function readWithIncludes(
   configRoot: string,
   relative: string,
   missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+  cache?: ReadCache,
   chain: readonly string[] = [],
   budget: { reads: number } = { reads: MAX_INCLUDE_READS },
 ): IncludedTree {
   budget.reads--;
-  const read = readConfigFile(configRoot, relative, missing);
+  const read = readConfigFile(configRoot, relative, missing, cache);
   const findings: Finding[] = [...read.findings];
   const files: string[] = read.exists ? [relative] : [];
   if (read.tree.kind !== "map") {
@@ -64,7 +65,7 @@ export function readWithIncludes(
       findings.push(finding("error", "include-cycle", `more than ${MAX_INCLUDE_READS} include reads (files included over and over); include each file once`, item.loc));
       break;
     }
-    const sub = readWithIncludes(configRoot, target, { severity: "error", what: "included file", at: item.loc }, cycle, budget);
+    const sub = readWithIncludes(configRoot, target, { severity: "error", what: "included file", at: item.loc }, cache, cycle, budget);
     findings.push(...sub.findings);
     files.push(...sub.files);
     tree = deepMerge(tree, sub.tree);

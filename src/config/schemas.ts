@@ -21,7 +21,7 @@ export const agentSchema = z.looseObject({
   port,
   health_check_port: port.optional(),
   required: z.boolean().nullable().optional().transform((v) => v ?? true),
-  dependencies: nullableList(z.string().trim().min(1)),
+  dependencies: nullableList(z.string().min(1)),
   config: z
     .record(z.string(), z.unknown())
     .nullable()
@@ -32,7 +32,7 @@ export const agentSchema = z.looseObject({
 const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const dockerGroupSchema = z.strictObject({
-  agents: nullableList(z.string().trim().min(1)),
+  agents: nullableList(z.string().min(1)),
   gpu: z
     .strictObject({
       vram_mb: positiveInt,

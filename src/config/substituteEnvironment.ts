@@ -1,6 +1,6 @@
 import { getOwn } from "./ownProperty";
 import { Finding, finding } from "./finding";
-import { YNode, YScalar } from "./yamlTree";
+import { YEntry, YNode, YScalar } from "./yamlTree";
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -34,15 +34,23 @@ export function substituteEnvironment(tree: YNode, env: Environment): { tree: YN
     );
     return "";
   };
+  // Subtrees without a substitution are returned as they are: most of a config has none.
   const walk = (node: YNode): YNode => {
     switch (node.kind) {
       case "map": {
-        const entries = new Map();
-        for (const [k, e] of node.entries) entries.set(k, { keyLoc: e.keyLoc, value: walk(e.value) });
-        return { kind: "map", entries, loc: node.loc };
+        let entries: Map<string, YEntry> | null = null;
+        for (const [k, e] of node.entries) {
+          const value = walk(e.value);
+          if (value === e.value) continue;
+          entries ??= new Map(node.entries);
+          entries.set(k, { keyLoc: e.keyLoc, value });
+        }
+        return entries === null ? node : { kind: "map", entries, loc: node.loc };
       }
-      case "seq":
-        return { kind: "seq", items: node.items.map(walk), loc: node.loc };
+      case "seq": {
+        const items = node.items.map(walk);
+        return items.every((item, i) => item === node.items[i]) ? node : { kind: "seq", items, loc: node.loc };
+      }
       case "scalar": {
         if (typeof node.value !== "string" || !node.value.includes("${")) return node;
         const sum = OFFSET_SUM.exec(node.value);

@@ -1,3 +1,4 @@
+import { ReadCache } from "../config/configFiles";
 import { loadEffectiveConfig } from "../config/loadEffectiveConfig";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { Machine, otherMachine } from "../config/machine";
@@ -31,8 +32,9 @@ export interface PlanOptions {
 export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   const { machine } = options;
   const peerMachine = otherMachine(machine);
-  const own = loadEffectiveConfig(options);
-  const peer = loadEffectiveConfig({ ...options, machine: peerMachine });
+  const cache: ReadCache = new Map();
+  const own = loadEffectiveConfig({ ...options, cache });
+  const peer = loadEffectiveConfig({ ...options, machine: peerMachine, cache });
   const config = own.config;
   const findings: Finding[] = [...own.findings];
 
