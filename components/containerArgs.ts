@@ -1,11 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerSpec, HealthcheckSpec, renderLabels } from "../src/render";
+import { containerStopTimeoutSeconds, ContainerSpec, HealthcheckSpec, renderLabels } from "../src/render";
 import { envLines, SecretValues } from "./secretValues";
 
 /** What a container spec refers to by name and the component supplies as a resource output. */
 export interface ContainerWiring {
-  /** Image id (from a docker.RemoteImage), so the container follows the image it was pulled as. */
+  /** Image id (from a docker.RemoteImage, pulled or built), so the container follows the image it was created from. */
   readonly image: pulumi.Input<string>;
   readonly networkName: pulumi.Input<string>;
   /** Volumes by spec key (`agent-data`, `nats-data`, ...). */
@@ -37,6 +37,7 @@ function mountArgs(spec: ContainerSpec, volumes: ContainerWiring["volumes"]): do
 /** Translates a container spec into provider inputs; no decisions are made here. */
 export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): docker.ContainerArgs {
   const once = spec.lifecycle === "once";
+  const stopTimeout = containerStopTimeoutSeconds(spec) ?? undefined;
   return {
     name: spec.name,
     image: wiring.image,
@@ -74,6 +75,10 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
     waitTimeout: spec.waitTimeoutSeconds ?? undefined,
     attach: once ? true : undefined,
     mustRun: once ? false : undefined,
+    // `docker stop`, restarts and daemon shutdown wait stopTimeout; pulumi replacing or destroying
+    // the container waits destroyGraceSeconds (without it the provider removes it by force).
+    stopTimeout,
+    destroyGraceSeconds: stopTimeout,
   };
 }
 

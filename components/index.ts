@@ -1,5 +1,6 @@
 export * from "./secretValues";
 export * from "./containerArgs";
+export * from "./groupImage";
 export * from "./dataVolume";
 export * from "./hostNetwork";
 export * from "./natsServer";

@@ -1,8 +1,9 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerSpec, Endpoints, GpuAllocationTable, MachineSpec, NATS_KEY, REDIS_KEY, sortedUnique, VolumeSpec } from "../src/render";
+import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec, NATS_KEY, REDIS_KEY, sortedUnique, VolumeSpec } from "../src/render";
 import { AgentGroup } from "./agentGroup";
 import { createVolumes } from "./dataVolume";
+import { groupImageArgs, groupImageOptions } from "./groupImage";
 import { HostNetwork } from "./hostNetwork";
 import { NatsServer } from "./natsServer";
 import { RedisServer } from "./redisServer";
@@ -11,6 +12,8 @@ import { SecretValues } from "./secretValues";
 export interface MachineStackArgs {
   /** From `renderMachine`: everything the machine runs, as data. */
   readonly spec: MachineSpec;
+  /** One per agent group (from src/images): built, or prebuilt and pulled. */
+  readonly groupImages: readonly GroupImageSpec[];
   readonly secrets: SecretValues;
   /** Docker daemon: `unix:///var/run/docker.sock` (default) or `ssh://user@host`. */
   readonly dockerHost?: string;
@@ -31,14 +34,17 @@ function volumesMountedBy(spec: ContainerSpec, all: readonly VolumeSpec[]): Volu
 }
 
 /**
- * One host: its Docker provider, network, images, volumes, NATS, Redis and agent groups, with
- * each group created only after the containers it depends on are healthy.
+ * One host: its Docker provider, network, images (NATS and Redis pulled, one per agent group
+ * built or pulled), volumes, NATS, Redis and agent groups, with each group created only after
+ * the containers it depends on are healthy.
  */
 export class MachineStack extends pulumi.ComponentResource {
   public readonly provider: docker.Provider;
   public readonly network: HostNetwork;
-  /** By image reference; `keepLocally`, so destroy never deletes a (large) image. */
+  /** NATS and Redis images by reference, pulled; `keepLocally`, so destroy never deletes an image. */
   public readonly images: Readonly<Record<string, docker.RemoteImage>>;
+  /** Each agent group's own image (built or pulled), by group key. */
+  public readonly groupImages: Readonly<Record<string, docker.RemoteImage>>;
   /** The shared agent volumes, by spec key. */
   public readonly volumes: Readonly<Record<string, docker.Volume>>;
   public readonly nats: NatsServer;
@@ -59,12 +65,21 @@ export class MachineStack extends pulumi.ComponentResource {
     const { spec, secrets } = a;
 
     // Checked before any child exists.
-    const allImages = sortedUnique([spec.natsStoreInit.image, spec.nats.image, spec.redis.image, ...spec.groups.map((g) => g.image)]);
+    const pulled = sortedUnique([spec.natsStoreInit.image, spec.nats.image, spec.redis.image]);
     const slugs = new Map<string, string>();
-    for (const image of allImages) {
+    for (const image of pulled) {
       const clash = slugs.get(imageSlug(image));
       if (clash !== undefined) throw new Error(`images ${clash} and ${image} would get the same resource name`);
       slugs.set(imageSlug(image), image);
+    }
+    const imageOf = new Map(a.groupImages.map((i) => [i.key, i]));
+    for (const group of spec.groups) {
+      const image = imageOf.get(group.key);
+      if (image === undefined) throw new Error(`container ${group.key} has no group image`);
+      if (image.reference !== group.image) throw new Error(`container ${group.key} names image ${group.image}, but its group image is ${image.reference}`);
+    }
+    if (imageOf.size !== spec.groups.length || a.groupImages.length !== spec.groups.length) {
+      throw new Error(`group images (${a.groupImages.map((i) => i.key).join(", ")}) do not match the groups (${spec.groups.map((g) => g.key).join(", ")})`);
     }
 
     this.provider = new docker.Provider(
@@ -79,13 +94,17 @@ export class MachineStack extends pulumi.ComponentResource {
     const networkName = this.network.networkName;
 
     this.images = Object.fromEntries(
-      allImages.map((image) => [image, new docker.RemoteImage(`${name}-image-${imageSlug(image)}`, { name: image, keepLocally: true }, custom)]),
+      pulled.map((image) => [image, new docker.RemoteImage(`${name}-image-${imageSlug(image)}`, { name: image, keepLocally: true }, custom)]),
     );
     const imageId = (image: string): pulumi.Output<string> => {
       const remote = this.images[image];
       if (remote === undefined) throw new Error(`image ${image} was not pulled`);
       return remote.imageId;
     };
+    // Built or pulled before the groups; each group container runs its own image's id.
+    this.groupImages = Object.fromEntries(
+      a.groupImages.map((image) => [image.key, new docker.RemoteImage(`${name}-group-image-${image.key}`, groupImageArgs(image), groupImageOptions(image, custom))]),
+    );
 
     const natsVolumes = volumesMountedBy(spec.nats, spec.volumes);
     const redisVolumes = volumesMountedBy(spec.redis, spec.volumes);
@@ -128,7 +147,7 @@ export class MachineStack extends pulumi.ComponentResource {
       });
       const created = new AgentGroup(
         `${name}-${group.key}`,
-        { spec: group, image: imageId(group.image), networkName, volumes: this.volumes, secrets, dependsOn },
+        { spec: group, image: this.groupImages[group.key]!.imageId, networkName, volumes: this.volumes, secrets, dependsOn },
         component,
       );
       containers.set(group.key, created.container);

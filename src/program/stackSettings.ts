@@ -1,7 +1,7 @@
 import * as path from "path";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { parseMachine } from "../config/machine";
-import { DeploymentSettings, GpuSharing } from "../render/deploymentSettings";
+import { DeploymentSettings, GpuSharing, ImageSettings } from "../render/deploymentSettings";
 import { SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
 
 /** Validated stack settings: what the renderers need plus what the program itself uses. */
@@ -112,6 +112,10 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
     str("gpuSharing") === "mps"
       ? { mode: "mps", pipeDirectory: str("mpsPipeDirectory"), logDirectory: str("mpsLogDirectory"), user: str("mpsUser") }
       : { mode: "none" };
+  const images: ImageSettings =
+    str("imageMode") === "prebuilt"
+      ? { mode: "prebuilt", registry: str("imageRegistry"), tag: str("imageTag") }
+      : { mode: "build", torchVersion: str("torchVersion"), torchIndexUrl: str("torchIndexUrl"), buildTimeoutMinutes: num("imageBuildTimeoutMinutes") };
   return {
     ok: true,
     settings: {
@@ -143,6 +147,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       logMaxSize: str("logMaxSize"),
       logMaxFiles: num("logMaxFiles"),
       extraEnvironment,
+      images,
       configRoot,
       dockerHost: str("dockerHost"),
       dockerSshOpts: list("dockerSshOpts"),

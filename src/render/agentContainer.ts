@@ -3,12 +3,14 @@ import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { renderAgentEnvironment } from "./agentEnvironment";
 import { renderAgentAliases, renderPeerHostEntries } from "./agentNetwork";
 import { DeploymentSettings } from "./deploymentSettings";
+import { groupImageReference } from "./groupImages";
 import { DROP_ALL_CAPABILITIES, MPS_IPC_EXCEPTION, processLimitException, renderLog, renderTmpfs, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderAgentHealthcheck } from "./healthchecks";
+import { containerStopTimeoutSeconds } from "./launcher";
 import { mpsSharingOf, mpsPipeMount } from "./gpuSharing";
 import { groupContainerName, NATS_KEY, REDIS_KEY } from "./names";
 import { RenderError } from "./renderError";
-import { ContainerSpec, GpuSpec, MountSpec, PortSpec } from "./spec";
+import { ContainerSpec, GpuSpec, GroupImageSpec, MountSpec, PortSpec } from "./spec";
 import { renderAgentMounts } from "./volumes";
 
 /** One device request per GPU group with explicit ids, never `all`, so VRAM budgets hold. */
@@ -34,20 +36,30 @@ export function agentInternalPorts(container: ContainerPlan): number[] {
  * GPU group is an MPS client instead: the MPS user, the host IPC namespace (a documented
  * exception), the pipe directory, and the host's /dev/shm (so no shm size of its own).
  * Restart: `unless-stopped`, for the reason in RESTART_EXCEPTION.
+ *
+ * The image is the group's own (`image`, from src/images; without it, the reference the image
+ * settings give, see groupImageReference) and runs the group launcher as its entrypoint, which
+ * reads GROUP_AGENTS_JSON and takes no arguments: a group `command` is refused.
  */
-export function renderAgentContainer(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings): ContainerSpec {
+export function renderAgentContainer(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings, image?: GroupImageSpec): ContainerSpec {
   if (container.agents.length === 0) {
     throw new RenderError(`container ${container.name} has no agents: it would run nothing and could never turn healthy`);
   }
+  if (container.command !== null) {
+    throw new RenderError(
+      `container group ${container.name} sets command ${JSON.stringify(container.command)}, but every agent-group image runs the group launcher (launcher/group_launcher.py), which starts the group's agents itself and takes no arguments; remove command from docker_groups.${container.machine}.${container.name} (${container.source.file}:${container.source.line})`,
+    );
+  }
+  if (image !== undefined && image.key !== container.name) throw new RenderError(`container ${container.name} was given the image of group ${image.key}`);
   const mps = mpsSharingOf(container, settings);
   const user = mps?.user ?? settings.containerUsers.agent;
   const mounts: MountSpec[] = [...renderAgentMounts(settings.hostConfigDir), ...(mps === null ? [] : [mpsPipeMount(mps)])];
-  return {
+  const spec: ContainerSpec = {
     key: container.name,
     role: "agent-group",
     name: groupContainerName(container.name),
-    image: container.image,
-    command: container.command === null ? null : [...container.command],
+    image: groupImageReference(settings.images, container.name, image),
+    command: null,
     user,
     env: renderAgentEnvironment(plan, container, settings),
     attachNetwork: true,
@@ -80,4 +92,7 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
     ]),
     dependsOn: [...container.dependsOn, NATS_KEY, REDIS_KEY],
   };
+  // A grace period the launcher would refuse ends here, before anything is created.
+  containerStopTimeoutSeconds(spec);
+  return spec;
 }

@@ -1,6 +1,7 @@
 import { AgentSpec } from "../config/effectiveConfig";
 import { otherMachine } from "../config/machine";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
+import { launcherEnvironment } from "../requirements/launcherContract";
 import { DeploymentSettings } from "./deploymentSettings";
 import { gpuEnvironment } from "./gpuSharing";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
@@ -88,9 +89,24 @@ export function commonAgentVariables(settings: DeploymentSettings): EnvVar[] {
 }
 
 /**
+ * What the group launcher (the image's entrypoint) reads: GROUP_NAME and GROUP_AGENTS_JSON, one
+ * `{name, module, required, port, healthCheckPort}` per agent (src/requirements/launcherContract.ts).
+ */
+export function launcherVariables(container: ContainerPlan): EnvVar[] {
+  let variables: Record<string, string>;
+  try {
+    variables = launcherEnvironment(container);
+  } catch (error) {
+    throw new RenderError(`container ${container.name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return Object.entries(variables).map(([name, value]) => ({ name, value }));
+}
+
+/**
  * The full environment of one agent-group container, sorted by name. Precedence, lowest first:
  * the v3 `global_settings.environment`, the stack's `extraEnvironment`, then the values this
- * program owns (a config file must not be able to point agents at the wrong host or port).
+ * program owns (a config file must not be able to point agents at the wrong host or port, or
+ * the launcher at the wrong agents).
  */
 export function renderAgentEnvironment(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings): EnvVar[] {
   const merged = new Map<string, SpecText>();
@@ -99,7 +115,7 @@ export function renderAgentEnvironment(plan: DeploymentPlan, container: Containe
   const owned: EnvVar[] = [
     ...commonAgentVariables(settings),
     ...serviceRegistryVariables(plan),
-    { name: "GROUP_NAME", value: container.name },
+    ...launcherVariables(container),
     { name: "AGENT_NAMES", value: container.agents.map((a) => a.name).join(",") },
     ...agentPortVariables(plan, container),
     ...gpuEnvironment(container, settings),

@@ -37,6 +37,26 @@ export type GpuSharing =
       readonly user: string;
     };
 
+/**
+ * Where the agent groups' images come from. `build`: each group's image is built on the Docker
+ * host from the config root with docker/Dockerfile.cpu or .gpu, tagged by a hash of its content.
+ * `prebuilt`: `[<registry>/]ai-system-<group>:<tag>` is pulled (or found on the host); nothing is built.
+ */
+export type ImageSettings =
+  | {
+      readonly mode: "build";
+      /** GPU images: TORCH_VERSION (empty skips PyTorch) and TORCH_INDEX_URL build arguments. */
+      readonly torchVersion: string;
+      readonly torchIndexUrl: string;
+      readonly buildTimeoutMinutes: number;
+    }
+  | {
+      readonly mode: "prebuilt";
+      /** Registry (and namespace) the images are pulled from; empty: plain `ai-system-<group>:<tag>` names. */
+      readonly registry: string;
+      readonly tag: string;
+    };
+
 /** The stack settings the renderers need, already validated (see src/program/stackSettings.ts). */
 export interface DeploymentSettings {
   readonly machine: Machine;
@@ -66,4 +86,5 @@ export interface DeploymentSettings {
   readonly logMaxFiles: number;
   /** Extra environment for the plan and every agent container (`KEY=value` settings). */
   readonly extraEnvironment: Readonly<Record<string, string>>;
+  readonly images: ImageSettings;
 }

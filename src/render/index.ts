@@ -13,6 +13,8 @@ export * from "./volumes";
 export * from "./hardening";
 export * from "./labels";
 export * from "./gpuSharing";
+export * from "./groupImages";
+export * from "./launcher";
 export * from "./agentContainer";
 export * from "./natsServer";
 export * from "./natsStoreInit";

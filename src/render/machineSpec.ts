@@ -8,7 +8,7 @@ import { natsLeafRole, renderNatsContainer } from "./natsServer";
 import { renderNatsStoreInit } from "./natsStoreInit";
 import { renderRedisContainer } from "./redisServer";
 import { RenderError } from "./renderError";
-import { ContainerSpec, Endpoints, GpuAllocationTable, MachineSpec } from "./spec";
+import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec } from "./spec";
 import { ALL_VOLUMES } from "./volumes";
 
 /** Stack output: which container holds which GPU and how much VRAM, against the capacity. */
@@ -47,8 +47,12 @@ export function machineContainers(spec: MachineSpec): ContainerSpec[] {
   return [spec.natsStoreInit, spec.nats, spec.redis, ...spec.groups];
 }
 
-/** Everything one machine runs, as plain data. Throws RenderError on a plan it cannot render. */
-export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings): MachineSpec {
+/**
+ * Everything one machine runs, as plain data. Throws RenderError on a plan it cannot render.
+ * `images` (from src/images, one per group) name each group's image exactly; without them a
+ * built group's image is its untagged repository (see groupImageReference).
+ */
+export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings, images?: readonly GroupImageSpec[]): MachineSpec {
   if (plan.machine !== settings.machine) {
     throw new RenderError(`the plan is for ${plan.machine} but the stack deploys ${settings.machine}`);
   }
@@ -63,6 +67,15 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
     if (late.length > 0) throw new RenderError(`container ${c.name} depends on ${late.join(", ")}, which the plan does not start before it`);
     started.add(c.name);
   }
+  const imageOf = new Map((images ?? []).map((i) => [i.key, i]));
+  if (images !== undefined) {
+    const planned = new Set(plan.containers.map((c) => c.name));
+    const missing = plan.containers.filter((c) => !imageOf.has(c.name)).map((c) => c.name);
+    const extra = [...imageOf.keys()].filter((k) => !planned.has(k));
+    if (missing.length > 0 || extra.length > 0 || imageOf.size !== images.length) {
+      throw new RenderError(`the group images (${[...imageOf.keys()].join(", ")}) do not match the planned groups (${[...planned].join(", ")})`);
+    }
+  }
   return {
     machine: plan.machine,
     networkName: settings.networkName,
@@ -70,7 +83,7 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
     natsStoreInit: renderNatsStoreInit(settings),
     nats: renderNatsContainer(settings),
     redis: renderRedisContainer(settings),
-    groups: plan.containers.map((c) => renderAgentContainer(plan, c, settings)),
+    groups: plan.containers.map((c) => renderAgentContainer(plan, c, settings, imageOf.get(c.name))),
     gpuAllocation: renderGpuAllocation(plan),
     endpoints: renderEndpoints(settings),
   };

@@ -1,7 +1,8 @@
 /**
  * Plain-data description of what one machine runs: the output of the pure renderers and the
- * only input of the Pulumi components (and of a later docker-compose exporter). Nothing here
- * imports Pulumi; secrets are references that the consumer resolves.
+ * input of the Pulumi components (and of the docker-compose exporter), with the agent groups'
+ * images beside it (GroupImageSpec, from src/images). Nothing here imports Pulumi; secrets are
+ * references that the consumer resolves.
  */
 import { Machine } from "../config/machine";
 
@@ -248,6 +249,40 @@ export interface Endpoints {
   /** Redis from the LAN, without credentials. */
   readonly redisUrl: string;
   readonly redisInternalUrl: string;
+}
+
+/** Which Dockerfile template an agent-group image is built from (docker/Dockerfile.<template>). */
+export type ImageTemplate = "cpu" | "gpu";
+
+/** How one group's image is built on the Docker host (imageMode build). */
+export interface ImageBuildSpec {
+  /** Build context: the config root (monorepo root), absolute, on the machine running pulumi. */
+  readonly context: string;
+  /** Absolute path of the Dockerfile template (this project's docker/Dockerfile.cpu or .gpu). */
+  readonly dockerfile: string;
+  readonly template: ImageTemplate;
+  /** `--build-arg`s, by name (sorted). */
+  readonly buildArgs: Readonly<Record<string, string>>;
+  /** Labels put on the image, by name (sorted). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** sha256 (hex) over everything the hash covers (src/images/contentHash.ts); the tag is its first 16 digits. */
+  readonly contentHash: string;
+  /** What the hash covers, as `<kind>:<name>` (sorted): the template, requirements, launcher, .dockerignore, code, build args. */
+  readonly hashed: readonly string[];
+  /** How long one build may take before pulumi gives up (the provider's default is 20 minutes). */
+  readonly timeoutMinutes: number;
+}
+
+/**
+ * The image of one agent group (key = the group = its container's key). Every group has its own
+ * image running the group launcher: built from the config root (`build`), or prebuilt and pulled
+ * (`build: null`). `reference` is the name the image has on the host.
+ */
+export interface GroupImageSpec {
+  readonly key: string;
+  /** `ai-system-<group>:<content tag>` when built; `[<registry>/]ai-system-<group>:<imageTag>` when prebuilt. */
+  readonly reference: string;
+  readonly build: ImageBuildSpec | null;
 }
 
 export interface MachineSpec {

@@ -48,7 +48,9 @@ describe("components/MachineStack under mocks", function () {
       "docker:index/container:Container mainpc-nats-store-init",
       "docker:index/container:Container mainpc-redis",
       "docker:index/network:Network mainpc-network",
-      "docker:index/remoteImage:RemoteImage mainpc-image-ai-system-agent-runtime-latest",
+      "docker:index/remoteImage:RemoteImage mainpc-group-image-core",
+      "docker:index/remoteImage:RemoteImage mainpc-group-image-language",
+      "docker:index/remoteImage:RemoteImage mainpc-group-image-model-gpu",
       "docker:index/remoteImage:RemoteImage mainpc-image-nats-2-10-alpine",
       "docker:index/remoteImage:RemoteImage mainpc-image-redis-7-alpine",
       "docker:index/volume:Volume mainpc-agent-cache",
@@ -66,7 +68,7 @@ describe("components/MachineStack under mocks", function () {
     assert.ok(provider);
     assert.deepStrictEqual(provider.inputs, { host: "unix:///var/run/docker.sock" });
     const docker = run.registrations.filter((r) => r.type.startsWith("docker:"));
-    assert.strictEqual(docker.length, 16);
+    assert.strictEqual(docker.length, 18);
     for (const r of docker) assert.strictEqual(r.provider, `${provider.urn}::mainpc-docker-id`, r.name);
   });
 
@@ -84,8 +86,9 @@ describe("components/MachineStack under mocks", function () {
     const ip = "192.168.1.10";
     assert.deepStrictEqual(rest, {
       capabilities: { drops: ["ALL"] },
-      command: ["python", "-m", "runner"],
       cpus: "1.5",
+      // the launcher's grace period (20 s) plus 10 s, for docker stop and for pulumi's replace or destroy
+      destroyGraceSeconds: 30,
       hosts: [
         { host: "memoryorchestratorservice", ip: "192.168.1.20" },
         { host: "pc2-memoryorchestratorservice", ip: "192.168.1.20" },
@@ -93,7 +96,8 @@ describe("components/MachineStack under mocks", function () {
         { host: "pc2-tieredresponder", ip: "192.168.1.20" },
         { host: "tieredresponder", ip: "192.168.1.20" },
       ],
-      image: "sha256:ai-system/agent-runtime:latest",
+      // the id of its own group image (prebuilt in the sample settings)
+      image: "sha256:ai-system-language:latest",
       init: true,
       ipcMode: "private",
       labels: [
@@ -124,6 +128,7 @@ describe("components/MachineStack under mocks", function () {
       restart: "unless-stopped",
       securityOpts: ["no-new-privileges:true"],
       shmSize: 128,
+      stopTimeout: 30,
       tmpfs: { "/tmp": "rw,nosuid,nodev,size=512m,mode=1777" },
       ulimits: [{ hard: 16384, name: "nproc", soft: 16384 }],
       user: "10001:10001",

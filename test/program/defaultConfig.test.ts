@@ -8,6 +8,7 @@ import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../../src/plan/deploymentPlan";
 import { parseStackSettings, planEnvironment, runProgram } from "../../src/program";
 import { agentEnvName, GpuAllocationTable } from "../../src/render";
+import { launcherAgents } from "../../src/requirements/launcherContract";
 import { fakeStackInputs, TEST_SECRETS } from "../support/fakeStackInputs";
 import { mockPulumi, MockedRun, plainStrings, promiseOf, Registration, unwrap } from "../support/pulumiMocks";
 import { PROJECT_DIR, stackRawSettings } from "../support/stackFiles";
@@ -113,6 +114,23 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
         for (const text of plainStrings(r.inputs)) {
           for (const value of Object.values(TEST_SECRETS)) assert.ok(!text.includes(value), `${r.name} leaks a secret`);
         }
+      }
+    });
+
+    it("runs every group on its own prebuilt launcher image (the stack files' imageMode), with the launcher's input and a stop timeout above its grace", () => {
+      assert.deepStrictEqual(settings.images, { mode: "prebuilt", registry: "", tag: "latest" });
+      const images = run.registrations.filter((r) => r.type === "docker:index/remoteImage:RemoteImage");
+      assert.deepStrictEqual(images.filter((r) => r.inputs.build !== undefined), []);
+      for (const c of plan.containers) {
+        const r = groupContainer(c.name);
+        const image = images.find((i) => i.name === `${machine}-group-image-${c.name}`);
+        assert.deepStrictEqual(image?.inputs, { keepLocally: true, name: `ai-system-${c.name}:latest` }, c.name);
+        assert.strictEqual(r.inputs.image, `sha256:ai-system-${c.name}:latest`);
+        assert.strictEqual(r.inputs.command, undefined, c.name);
+        assert.deepStrictEqual([r.inputs.stopTimeout, r.inputs.destroyGraceSeconds], [30, 30], c.name);
+        const lines = unwrap(r.inputs.envs).value as string[];
+        const agentsJson = lines.find((l) => l.startsWith("GROUP_AGENTS_JSON="))?.slice("GROUP_AGENTS_JSON=".length);
+        assert.deepStrictEqual(JSON.parse(agentsJson ?? "null"), launcherAgents(c), c.name);
       }
     });
 

@@ -8,7 +8,7 @@ import { fakeStackInputs } from "../support/fakeStackInputs";
 import { mockPulumi, promiseOf } from "../support/pulumiMocks";
 import { samplePlan } from "../support/samplePlan";
 
-const RAW = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", vramCapacityMb: "20480" };
+const RAW = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", vramCapacityMb: "20480", imageMode: "prebuilt" };
 
 describe("program/runProgram", function () {
   this.timeout(10_000);
@@ -36,10 +36,29 @@ describe("program/runProgram", function () {
     assert.deepStrictEqual(await promiseOf(outputs.containers), ["ai-system-core", "ai-system-model-gpu", "ai-system-language"]);
     assert.strictEqual((await promiseOf(outputs.gpuAllocation)).allocatedMb, 8192);
     assert.strictEqual((await promiseOf(outputs.endpoints)).natsUrl, "nats://192.168.1.10:4222");
-    assert.strictEqual(run.registrations.length, 24);
+    assert.strictEqual(run.registrations.length, 26);
     const settings = parseStackSettings(fakeStackInputs(RAW).raw, fakeStackInputs(RAW).source);
     assert.ok(settings.ok);
     assert.deepStrictEqual(env, planEnvironment(settings.settings));
+  });
+
+  it("in build mode (the default) refuses a config root without generated requirements before registering anything", async () => {
+    const run = await mockPulumi();
+    const { imageMode: _prebuilt, ...buildMode } = RAW;
+    assert.throws(
+      () => runProgram(fakeStackInputs(buildMode), () => samplePlan(), () => undefined),
+      (e: unknown) =>
+        e instanceof pulumi.RunError &&
+        e.message.startsWith(
+          [
+            "The mainpc images cannot be built from /srv/monorepo; nothing was deployed. Fix these (usually: npm run requirements -- --config-root /srv/monorepo) and run again, or set imageMode to prebuilt:",
+            "ERROR [missing-dockerignore] .dockerignore:1: /srv/monorepo has no .dockerignore",
+          ].join("\n"),
+        ) &&
+        e.message.includes("ERROR [missing-requirements] requirements/base.txt:1: the generated requirements/base.txt does not exist in the build context /srv/monorepo; run `npm run requirements -- --config-root /srv/monorepo` first"),
+    );
+    await run.settle();
+    assert.strictEqual(run.registrations.length, 0);
   });
 
   it("stops on invalid settings before building the plan or registering anything", async () => {

@@ -49,6 +49,7 @@ describe("program/stackSettings", () => {
       logMaxSize: "50m",
       logMaxFiles: 5,
       extraEnvironment: {},
+      images: { mode: "build", torchVersion: "2.5.1", torchIndexUrl: "https://download.pytorch.org/whl/cu121", buildTimeoutMinutes: 60 },
       configRoot: "/srv/monorepo",
       dockerHost: "unix:///var/run/docker.sock",
       dockerSshOpts: [],
@@ -159,6 +160,46 @@ describe("program/stackSettings", () => {
         'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsCpus is invalid: "0"; write a positive number of CPUs such as 1 or 0.5',
         'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisCpus is invalid: "fast"; write a positive number of CPUs such as 1 or 0.5',
         'ERROR [invalid-value] Pulumi.mainpc.yaml:4: stack setting mainpcIp is invalid: "0.0.0.0"; set it to mainpc\'s IPv4 LAN address',
+      ],
+    );
+  });
+
+  it("reads the image settings: build (the default) with its PyTorch arguments and timeout, or prebuilt from a registry", () => {
+    const images = (raw: RawSettings) => {
+      const outcome = parseStackSettings({ ...MINIMAL, ...raw }, SOURCE);
+      assert.ok(outcome.ok, JSON.stringify(outcome));
+      return outcome.settings.images;
+    };
+    assert.deepStrictEqual(images({ torchVersion: "", torchIndexUrl: "https://download.pytorch.org/whl/cu124", imageBuildTimeoutMinutes: "120" }), {
+      mode: "build",
+      torchVersion: "",
+      torchIndexUrl: "https://download.pytorch.org/whl/cu124",
+      buildTimeoutMinutes: 120,
+    });
+    assert.deepStrictEqual(images({ imageMode: "prebuilt" }), { mode: "prebuilt", registry: "", tag: "latest" });
+    assert.deepStrictEqual(images({ imageMode: "prebuilt", imageRegistry: "registry.lan:5000/ai", imageTag: "2025-07-26.1" }), {
+      mode: "prebuilt",
+      registry: "registry.lan:5000/ai",
+      tag: "2025-07-26.1",
+    });
+  });
+
+  it("refuses unknown image modes, registries with a tag or upper case, bad tags, URLs a shell would split and short build timeouts", () => {
+    assert.deepStrictEqual(
+      messages({
+        ...MINIMAL,
+        imageMode: "pull",
+        imageRegistry: "Registry.lan/ai:v1",
+        imageTag: "-latest",
+        torchIndexUrl: "https://x.org/$(id)",
+        imageBuildTimeoutMinutes: "1",
+      }),
+      [
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting imageBuildTimeoutMinutes is invalid: "1"; set a whole number of minutes from 5 to 1440',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting imageMode is invalid: "pull"; set it to build or prebuilt',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting imageRegistry is invalid: "Registry.lan/ai:v1"; write a registry host with an optional :port and /namespace, such as registry.lan:5000/ai, or leave it empty',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting imageTag is invalid: "-latest"; write a Docker tag: letters, digits, _, . and -, at most 128 characters',
+        'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting torchIndexUrl is invalid: "https://x.org/$(id)"; write an http(s) URL without spaces or quotes',
       ],
     );
   });

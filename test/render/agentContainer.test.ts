@@ -1,6 +1,17 @@
 import * as assert from "assert";
-import { renderAgentContainer, RenderError, renderSpecText } from "../../src/render";
+import * as fs from "fs";
+import * as path from "path";
+import {
+  containerStopTimeoutSeconds,
+  LAUNCHER_DEFAULT_GRACE_SECONDS,
+  renderAgentContainer,
+  RenderError,
+  renderRedisContainer,
+  renderSpecText,
+  STOP_TIMEOUT_MARGIN_SECONDS,
+} from "../../src/render";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
+import { PROJECT_ROOT } from "../support/tempConfigRoot";
 
 const MPS = { mode: "mps", pipeDirectory: "/run/nvidia-mps", logDirectory: "/var/log/nvidia-mps", user: "20001:20001" } as const;
 
@@ -44,8 +55,9 @@ describe("render/agentContainer", () => {
       {
         key: "language",
         name: "ai-system-language",
-        image: "ai-system/agent-runtime:latest",
-        command: ["python", "-m", "runner"],
+        // its own launcher image (prebuilt in the sample settings), run without a command
+        image: "ai-system-language:latest",
+        command: null,
         cpus: 1.5,
         memoryMb: 3072,
         shmMb: 128,
@@ -143,6 +155,49 @@ describe("render/agentContainer", () => {
     const env = renderAgentContainer(plan, twoCards, sampleSettings({ gpuSharing: MPS })).env;
     assert.deepStrictEqual(env.find((e) => e.name === "CUDA_MPS_PINNED_DEVICE_MEM_LIMIT")?.value, "0=4096M,1=4096M");
     assert.ok(!core.env.some((e) => /^(GPU_|CUDA_)/.test(e.name)));
+  });
+
+  it("runs the group's own image: the GroupImageSpec's reference, else what the image settings name", () => {
+    const built = { key: "language", reference: "ai-system-language:0123456789abcdef", build: null };
+    assert.strictEqual(renderAgentContainer(plan, plan.containers[2], settings, built).image, "ai-system-language:0123456789abcdef");
+    assert.strictEqual(
+      renderAgentContainer(plan, plan.containers[2], sampleSettings({ images: { mode: "prebuilt", registry: "registry.lan:5000/ai", tag: "v7" } })).image,
+      "registry.lan:5000/ai/ai-system-language:v7",
+    );
+    // Build mode without the group image (the plan command, the compose export): the untagged repository.
+    const build = sampleSettings({ images: { mode: "build", torchVersion: "2.5.1", torchIndexUrl: "https://download.pytorch.org/whl/cu121", buildTimeoutMinutes: 60 } });
+    assert.strictEqual(renderAgentContainer(plan, plan.containers[2], build).image, "ai-system-language");
+    assert.throws(
+      () => renderAgentContainer(plan, plan.containers[0], settings, built),
+      (e: unknown) => e instanceof RenderError && e.message === "container core was given the image of group language",
+    );
+  });
+
+  it("refuses a group command: the launcher is the entrypoint and takes no arguments", () => {
+    const withCommand = { ...plan.containers[2], command: ["python", "-m", "runner"] };
+    assert.throws(
+      () => renderAgentContainer(plan, withCommand, settings),
+      (e: unknown) =>
+        e instanceof RenderError &&
+        e.message ===
+          'container group language sets command ["python","-m","runner"], but every agent-group image runs the group launcher (launcher/group_launcher.py), which starts the group\'s agents itself and takes no arguments; remove command from docker_groups.mainpc.language (config/overrides/docker.yaml:40)',
+    );
+  });
+
+  it("gives agent groups a stop timeout above the launcher's grace period; other containers keep Docker's", () => {
+    assert.deepStrictEqual([LAUNCHER_DEFAULT_GRACE_SECONDS, STOP_TIMEOUT_MARGIN_SECONDS], [20, 10]);
+    assert.strictEqual(containerStopTimeoutSeconds(core), 30);
+    assert.strictEqual(containerStopTimeoutSeconds(renderRedisContainer(settings)), null);
+    // A grace period set through the environment moves the stop timeout with it.
+    const slow = renderAgentContainer(plan, plan.containers[0], sampleSettings({ extraEnvironment: { LAUNCHER_GRACE_SECONDS: "45.5" } }));
+    assert.strictEqual(containerStopTimeoutSeconds(slow), 56);
+    assert.throws(
+      () => renderAgentContainer(plan, plan.containers[0], sampleSettings({ extraEnvironment: { LAUNCHER_GRACE_SECONDS: "soon" } })),
+      (e: unknown) => e instanceof RenderError && e.message === "LAUNCHER_GRACE_SECONDS=soon is not a number of seconds above 0: the group launcher would refuse to start",
+    );
+    // The default is the launcher's own.
+    const launcher = fs.readFileSync(path.join(PROJECT_ROOT, "launcher", "group_launcher.py"), "utf8");
+    assert.ok(launcher.includes(`read_seconds(env, "LAUNCHER_GRACE_SECONDS", ${LAUNCHER_DEFAULT_GRACE_SECONDS}.0)`));
   });
 
   it("refuses a container without agents", () => {

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { renderAgentEnvironment, renderSpecText, RenderError, EnvVar } from "../../src/render";
+import { launcherEnvironment } from "../../src/requirements/launcherContract";
 import { agent, samplePlan, sampleSettings } from "../support/samplePlan";
 
 /** Renders secrets as <name> so the expected lists stay readable. */
@@ -24,6 +25,10 @@ describe("render/agentEnvironment", () => {
       ...COMMON,
       "GO_T_TO_T_AGENT_HEALTH_PORT=6646",
       "GO_T_TO_T_AGENT_PORT=5646",
+      // the group launcher's input (launcher/README.md): its agents sorted by name, scripts as modules
+      'GROUP_AGENTS_JSON=[{"name":"GoTToTAgent","module":"agents.GoTToTAgent","required":true,"port":5646,"healthCheckPort":6646},' +
+        '{"name":"NLUAgent","module":"agents.NLUAgent","required":true,"port":5709,"healthCheckPort":6709},' +
+        '{"name":"VRAMOptimizerAgent","module":"agents.VRAMOptimizerAgent","required":true,"port":5572,"healthCheckPort":6572}]',
       "GROUP_NAME=language",
       "HF_HOME=/app/models/hf",
       "LOG_LEVEL=INFO",
@@ -55,6 +60,32 @@ describe("render/agentEnvironment", () => {
       "VRAM_OPTIMIZER_AGENT_HEALTH_PORT=6572",
       "VRAM_OPTIMIZER_AGENT_PORT=5572",
     ]);
+  });
+
+  it("passes the launcher exactly launcherEnvironment(container), which no config value can override", () => {
+    const plan = samplePlan();
+    const core = plan.containers[0];
+    const settings = sampleSettings({ extraEnvironment: { GROUP_AGENTS_JSON: "[]", GROUP_NAME: "other" } });
+    const env = renderAgentEnvironment({ ...plan, config: { ...plan.config, globalEnvironment: { GROUP_AGENTS_JSON: "[]" } } }, core, settings);
+    const launcher = Object.fromEntries(env.filter((e) => e.name.startsWith("GROUP_")).map((e) => [e.name, e.value]));
+    assert.deepStrictEqual(launcher, launcherEnvironment(core));
+    assert.deepStrictEqual(JSON.parse(String(launcher.GROUP_AGENTS_JSON)).map((a: { name: string; required: boolean }) => [a.name, a.required]), [
+      ["ObservabilityHub", true],
+      ["ServiceRegistry", true],
+      ["SystemDigitalTwin", true],
+    ]);
+  });
+
+  it("refuses a script path the launcher could not run as python -m <module>", () => {
+    const plan = samplePlan();
+    const core = plan.containers[0];
+    const broken = { ...core, agents: [{ ...core.agents[0], scriptPath: "agents/my-agent.py" }, ...core.agents.slice(1)] };
+    assert.throws(
+      () => renderAgentEnvironment(plan, broken, sampleSettings()),
+      (e: unknown) =>
+        e instanceof RenderError &&
+        e.message === 'container core: script_path agents/my-agent.py cannot be run as python -m <module>: "my-agent" is not a Python identifier (it must be a relative path of identifiers)',
+    );
   });
 
   it("marks exactly the passwords and the Redis URL as secret", () => {

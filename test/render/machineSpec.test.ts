@@ -28,6 +28,25 @@ describe("render/machineSpec", () => {
     });
   });
 
+  it("names each group's own image: exactly as given, else as the image settings say; refuses images that do not match the groups", () => {
+    const plan = samplePlan();
+    const images = ["core", "model-gpu", "language"].map((key, i) => ({ key, reference: `ai-system-${key}:${String(i).repeat(16)}`, build: null }));
+    assert.deepStrictEqual(
+      renderMachine(plan, sampleSettings(), images).groups.map((g) => g.image),
+      ["ai-system-core:0000000000000000", "ai-system-model-gpu:1111111111111111", "ai-system-language:2222222222222222"],
+    );
+    assert.deepStrictEqual(
+      renderMachine(plan, sampleSettings()).groups.map((g) => g.image),
+      ["ai-system-core:latest", "ai-system-model-gpu:latest", "ai-system-language:latest"],
+    );
+    for (const wrong of [images.slice(1), [...images, { key: "other", reference: "ai-system-other:x", build: null }], [...images, images[0]!]]) {
+      assert.throws(() => renderMachine(plan, sampleSettings(), wrong), (e: unknown) => e instanceof RenderError && /do not match the planned groups/.test(e.message));
+    }
+    // NATS and Redis keep the images of their settings.
+    const spec = renderMachine(plan, sampleSettings(), images);
+    assert.deepStrictEqual([spec.natsStoreInit.image, spec.nats.image, spec.redis.image], ["nats:2.10-alpine", "nats:2.10-alpine", "redis:7-alpine"]);
+  });
+
   it("retains data, models, NATS and Redis volumes; logs and cache are disposable", () => {
     assert.deepStrictEqual(
       ALL_VOLUMES.map((v) => `${v.key}:${v.name}:${v.retainOnDelete}`),

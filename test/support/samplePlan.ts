@@ -99,7 +99,6 @@ export function samplePlan(findings: Finding[] = []): DeploymentPlan {
       cpus: 1.5,
       memoryMb: 3072,
       shmMb: 128,
-      command: ["python", "-m", "runner"],
       dependsOn: ["core", "model-gpu"],
       wave: 3,
     }),
@@ -143,6 +142,8 @@ export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSet
     logMaxSize: "50m",
     logMaxFiles: 5,
     extraEnvironment: { HF_HOME: "/app/models/hf" },
+    // Prebuilt: nothing to read from the (absent) config root; build-mode tests use a real one.
+    images: { mode: "prebuilt", registry: "", tag: "latest" },
     configRoot: "/srv/monorepo",
     dockerHost: "unix:///var/run/docker.sock",
     dockerSshOpts: [],

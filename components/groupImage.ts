@@ -1,0 +1,29 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { GroupImageSpec } from "../src/render";
+
+/**
+ * The docker.RemoteImage of one group's image. Prebuilt: pulled by reference (or found on the
+ * host). Built: built by the Docker provider on its host (the local socket or ssh://; the context
+ * is sent from the machine running pulumi) straight into that host's image store, named by the
+ * content-tagged reference. `triggers` carries the full content hash: a new hash replaces the
+ * resource (a new build, a new image id, so the group's container is replaced), and nothing else
+ * in the build context does. `keepLocally`: destroy never deletes an image.
+ */
+export function groupImageArgs(spec: GroupImageSpec): docker.RemoteImageArgs {
+  if (spec.build === null) return { name: spec.reference, keepLocally: true };
+  const b = spec.build;
+  return {
+    name: spec.reference,
+    keepLocally: true,
+    build: { context: b.context, dockerfile: b.dockerfile, buildArgs: { ...b.buildArgs }, label: { ...b.labels } },
+    triggers: { contentHash: b.contentHash },
+  };
+}
+
+/** A GPU image with PyTorch takes longer than the provider's 20-minute default to build. */
+export function groupImageOptions(spec: GroupImageSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  if (spec.build === null) return opts;
+  const timeout = `${spec.build.timeoutMinutes}m`;
+  return { ...opts, customTimeouts: { create: timeout, update: timeout } };
+}

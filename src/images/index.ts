@@ -1,0 +1,4 @@
+export * from "./contentHash";
+export * from "./groupImage";
+export * from "./readImageInputs";
+export * from "./resolveGroupImages";
