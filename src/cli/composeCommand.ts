@@ -1,0 +1,80 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Environment } from "../config/substituteEnvironment";
+import { exportCompose } from "../compose/exportCompose";
+import { renderEnvFile } from "../compose/envFile";
+import { CommandResult, helpResult, machineOption, parseCommandLine, usageError } from "./commandLine";
+import { PROJECT_ROOT } from "./planCommand";
+
+const USAGE = `usage: npm run compose -- --machine mainpc|pc2 [--config-root DIR] [--out DIR] [--write-env FILE]
+
+  --machine      the host whose compose file to write (default: $MACHINE_TYPE)
+  --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
+  --out          directory for docker-compose.<machine>.yml, docker-compose.network.yml and
+                 generated files (default: the current directory)
+  --write-env    also write FILE (mode 0600): the env file with the secrets the compose files
+                 reference, from REDIS_PASSWORD, NATS_PASSWORD and NATS_LEAF_PASSWORD in this
+                 command's environment (not named --env-file: Node 20 takes that flag from
+                 anywhere on its command line)
+
+The containers are rendered from the same plan and container specs as the Pulumi stack of the
+machine (stack settings from Pulumi.yaml and Pulumi.<machine>.yaml; both stacks, since the network
+file describes both hosts). A plan with errors, or a container failing a hardening check, writes nothing.
+
+exit status: 0 written, 1 refused (reasons on stderr), 2 wrong usage`;
+
+/** The command as a function of its arguments and environment; writes files only on success. */
+export function runComposeCommand(argv: readonly string[], env: Environment, cwd: string = process.cwd()): CommandResult {
+  const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--out", "--write-env"], switches: [] });
+  if (parsed.kind === "help") return helpResult(USAGE);
+  if (parsed.kind === "usage") return usageError(parsed.problem, USAGE);
+  const machineArg = parsed.values.get("--machine") ?? env["MACHINE_TYPE"];
+  if (machineArg === undefined) return usageError("--machine is required", USAGE);
+  const chosen = machineOption(machineArg, false);
+  if ("problem" in chosen) return usageError(chosen.problem, USAGE);
+  const [machine] = chosen.machines;
+  if (machine === undefined) return usageError("--machine is required", USAGE);
+  const resolved = (flag: string): string | undefined => {
+    const v = parsed.values.get(flag);
+    return v === undefined ? undefined : path.resolve(cwd, v);
+  };
+  const configRoot = resolved("--config-root") ?? PROJECT_ROOT;
+  const out = resolved("--out") ?? cwd;
+  const envFile = resolved("--write-env") ?? null;
+
+  const envText = envFile === null ? null : renderEnvFile(env);
+  if (envText !== null && !envText.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written: the env file cannot be written:\n${envText.problems.map((p) => `  ${p}`).join("\n")}\n` };
+  const outcome = exportCompose(PROJECT_ROOT, machine, configRoot);
+  if (!outcome.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written:\n${outcome.problems.join("\n")}\n` };
+
+  const written: string[] = [];
+  for (const file of outcome.export.files) {
+    const target = path.join(out, file.path);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, file.content);
+    written.push(target);
+  }
+  if (envFile !== null && envText !== null && envText.ok) {
+    fs.mkdirSync(path.dirname(envFile), { recursive: true });
+    fs.writeFileSync(envFile, envText.text, { mode: 0o600 });
+    fs.chmodSync(envFile, 0o600);
+    written.push(`${envFile} (mode 0600)`);
+  }
+  const spec = outcome.export.spec;
+  const gpus = spec.groups.filter((g) => g.gpu !== null).length;
+  const lines = [
+    `Wrote the compose files of ${machine}:`,
+    ...written.map((w) => `  ${w}`),
+    `${spec.groups.length + 3} services (NATS store init, NATS, Redis, ${spec.groups.length} agent groups, ${gpus} with GPU reservations), ${spec.volumes.length} named volumes.`,
+    `Secrets come from the env file: ${outcome.export.variables.join(", ")}.`,
+    `Run on ${machine}: docker-compose --env-file .env -p ai-system -f docker-compose.network.yml -f docker-compose.${machine}.yml up -d`,
+  ];
+  return { exitCode: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
+}
+
+if (require.main === module) {
+  const result = runComposeCommand(process.argv.slice(2), process.env);
+  process.stdout.write(result.stdout);
+  process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
+}

@@ -1,0 +1,557 @@
+/**
+ * Both hosts of the project's default configuration on a real Docker engine, from the compose
+ * export (`npm run compose`): mainpc and pc2 as two compose projects on the private engine of
+ * e2e/engine.sh, each on its own network, talking across "hosts" only through ports published
+ * on the sandbox's LAN addresses (10.213.255.1 / .2), as on the real LAN.
+ *
+ * The generated files run as they are except for the overrides this sandbox forces
+ * (test/e2e/composeOverride.ts; printed at the start). Measured and printed: seconds from
+ * `up` to all-healthy per host, waves, health-gated start order, restart after SIGKILL, the
+ * whole runtime. Everything it creates is removed at the end (`down -v`), also after a failure;
+ * an engine it started is stopped.
+ *
+ * Run as root: npm run test:e2e (mocha --config test/e2e/mocharc.json).
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runComposeCommand } from "../../src/cli/composeCommand";
+import { Machine, MACHINES, otherMachine } from "../../src/config/machine";
+import { agentEnvName } from "../../src/render/names";
+import { e2eOverride, OverrideResult, parseCompose, stringifyCompose } from "./composeOverride";
+import { DockerCli, engineEnvironment, runProgram, RunResult, runScript, seconds, sleep, stripWarnings, waitFor } from "./engine";
+import { NatsError, NatsWire } from "./natsWire";
+import { RedisReplyError, RedisWire } from "./redisWire";
+
+const COMPOSE_BIN = process.env.E2E_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
+const ENGINE_SCRIPT = path.join(__dirname, "../../e2e/engine.sh");
+const IMAGES = {
+  nats: "ai-system-e2e/nats:local",
+  "volume-init": "ai-system-e2e/nats:local",
+  redis: "ai-system-e2e/redis:local",
+  "agent-group": "ai-system-e2e/agent-stub:local",
+} as const;
+/** Per-host passwords (the leaf password is shared, as the stacks require). */
+const PASSWORDS: Record<Machine, { REDIS_PASSWORD: string; NATS_PASSWORD: string; NATS_LEAF_PASSWORD: string }> = {
+  mainpc: { REDIS_PASSWORD: "redis-E2e-Main-0001", NATS_PASSWORD: "nats-E2e-Main-0001", NATS_LEAF_PASSWORD: "leaf-E2e-Both-0001" },
+  pc2: { REDIS_PASSWORD: "redis-E2e-Pc2-00002", NATS_PASSWORD: "nats-E2e-Pc2-000002", NATS_LEAF_PASSWORD: "leaf-E2e-Both-0001" },
+};
+const NATS_USER = "agents";
+const BRING_UP_TIMEOUT_MS = 240_000;
+const TOTAL_BUDGET_S = 600;
+
+interface ContainerState {
+  readonly name: string;
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  status: string;
+  health: string | null;
+  /** Health log entries seen while polling, by start time (Docker keeps only the last five). */
+  readonly healthLog: Map<string, { end: number; exitCode: number }>;
+}
+
+interface BringUp {
+  readonly machine: Machine;
+  readonly round: number;
+  readonly upSeconds: number;
+  readonly allHealthySeconds: number;
+  readonly waves: number;
+  readonly plannedWaves: number;
+  readonly rows: string[];
+}
+
+/** Docker's RFC 3339 timestamps with nanoseconds, in epoch milliseconds (0 for Go's zero time). */
+function epochMs(text: string): number {
+  if (text.startsWith("0001-")) return 0;
+  const ms = Date.parse(text.replace(/(\.\d{3})\d+/, "$1"));
+  assert.ok(Number.isFinite(ms), `timestamp ${text}`);
+  return ms;
+}
+
+function indent(text: string, by = "      "): string {
+  return text
+    .split("\n")
+    .map((l) => `${by}${l}`)
+    .join("\n");
+}
+
+/** Checks from inside a container: resolve names and TCP-connect to host:port pairs (JSON in, JSON out). */
+const PROBE_SCRIPT = [
+  "import json, socket, sys",
+  "job = json.loads(sys.argv[1])",
+  "out = {'resolved': {}, 'connected': {}}",
+  "for name in job['resolve']:",
+  "    try:",
+  "        out['resolved'][name] = socket.gethostbyname(name)",
+  "    except Exception as error:",
+  "        out['resolved'][name] = 'ERROR ' + str(error)",
+  "for host, port in job['connect']:",
+  "    try:",
+  "        socket.create_connection((host, port), timeout=3).close()",
+  "        out['connected']['%s:%d' % (host, port)] = 'ok'",
+  "    except Exception as error:",
+  "        out['connected']['%s:%d' % (host, port)] = 'ERROR ' + str(error)",
+  "print(json.dumps(out))",
+].join("\n");
+
+describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", function () {
+  this.bail(true);
+  const startedAt = Date.now();
+  let docker: DockerCli;
+  let dockerHost = "";
+  let lanIps: Record<Machine, string> = { mainpc: "", pc2: "" };
+  let startedEngine = false;
+  let workDir = "";
+  const overrides = {} as Record<Machine, OverrideResult>;
+  const originals = {} as Record<Machine, any>;
+  const e2eFiles = {} as Record<Machine, any>;
+  const bringUps: BringUp[] = [];
+  const measured: [string, string][] = [];
+  const clients: { close(): void }[] = [];
+  const note = (what: string, value: string): void => {
+    measured.push([what, value]);
+    console.log(`      ${what}: ${value}`);
+  };
+
+  const project = (m: Machine): string => `aie2e-${m}`;
+  const composeArgs = (m: Machine): string[] => [
+    "--env-file",
+    path.join(workDir, `${m}.env`),
+    "-p",
+    project(m),
+    "-f",
+    path.join(workDir, `docker-compose.network.${m}.e2e.yml`),
+    "-f",
+    path.join(workDir, `docker-compose.${m}.e2e.yml`),
+  ];
+  /** docker-compose against the private engine, in a clean environment (a shell's REDIS_PASSWORD would win over the env file). */
+  const compose = (m: Machine, args: readonly string[], timeoutMs = 120_000): Promise<RunResult> =>
+    runProgram(COMPOSE_BIN, [...composeArgs(m), ...args], {
+      env: { PATH: process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin", HOME: os.tmpdir(), DOCKER_HOST: dockerHost, COMPOSE_HTTP_TIMEOUT: "120" },
+      timeoutMs,
+    });
+  const mustCompose = async (m: Machine, args: readonly string[], timeoutMs = 120_000): Promise<RunResult> => {
+    const r = await compose(m, args, timeoutMs);
+    if (r.code !== 0) throw new Error(`docker-compose -p ${project(m)} ${args.join(" ")} exited ${r.code}:\n${stripWarnings(r.stderr)}`);
+    return r;
+  };
+  const services = (m: Machine): Record<string, any> => e2eFiles[m].services;
+  const containerOf = (m: Machine, key: string): string => services(m)[key].container_name;
+  const networkOf = (m: Machine): string => Object.values(parseCompose(fs.readFileSync(path.join(workDir, `docker-compose.network.${m}.e2e.yml`), "utf8")).networks as Record<string, { name: string }>)[0]!.name;
+
+  before(async function () {
+    this.timeout(540_000);
+    if (process.getuid && process.getuid() !== 0) throw new Error("the e2e tests need root (dockerd, chroot)");
+    const status = await runProgram("bash", [ENGINE_SCRIPT, "status"], { timeoutMs: 20_000 });
+    startedEngine = status.code !== 0;
+    let t = Date.now();
+    // Fails loudly (with dockerd's reason) when the engine cannot start on this machine.
+    await runScript("engine.sh", ["start"], 300_000);
+    note("engine start (incl. any package install)", seconds((Date.now() - t) / 1000));
+    if (!fs.existsSync(COMPOSE_BIN)) throw new Error(`${COMPOSE_BIN} is missing although e2e/engine.sh start installs docker-compose`);
+    const env = await engineEnvironment();
+    dockerHost = env.dockerHost;
+    lanIps = { mainpc: env.mainpcIp, pc2: env.pc2Ip };
+    docker = new DockerCli(dockerHost);
+    t = Date.now();
+    await runScript("images.sh", [], 420_000);
+    note("images.sh", seconds((Date.now() - t) / 1000));
+
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), "aie2e-compose-"));
+    const cpuCount = os.cpus().length;
+    for (const m of MACHINES) {
+      // Part 1's command, as an operator runs it (the env file from the passwords in its environment).
+      const result = runComposeCommand(["--machine", m, "--out", workDir, "--write-env", `${m}.env`], { ...PASSWORDS[m] }, workDir);
+      if (result.exitCode !== 0) throw new Error(`npm run compose -- --machine ${m} failed:\n${result.stderr}`);
+      fs.renameSync(path.join(workDir, "docker-compose.network.yml"), path.join(workDir, `docker-compose.network.from-${m}.yml`));
+      const machineText = fs.readFileSync(path.join(workDir, `docker-compose.${m}.yml`), "utf8");
+      const networkText = fs.readFileSync(path.join(workDir, `docker-compose.network.from-${m}.yml`), "utf8");
+      originals[m] = parseCompose(machineText);
+      const lanFrom = parseCompose(networkText)["x-ai-system-cross-host"].lan as Record<Machine, string>;
+      overrides[m] = e2eOverride(machineText, networkText, { machine: m, prefix: project(m), lanFrom, lanTo: lanIps, cpuCount, images: IMAGES });
+      e2eFiles[m] = overrides[m].machineFile;
+      fs.writeFileSync(path.join(workDir, `docker-compose.${m}.e2e.yml`), stringifyCompose(overrides[m].machineFile));
+      fs.writeFileSync(path.join(workDir, `docker-compose.network.${m}.e2e.yml`), stringifyCompose(overrides[m].networkFile));
+      console.log(`      e2e overrides of docker-compose.${m}.yml (everything else runs as generated):`);
+      for (const change of overrides[m].changes) console.log(`        - ${change}`);
+    }
+    assert.equal(
+      fs.readFileSync(path.join(workDir, "docker-compose.network.from-mainpc.yml"), "utf8"),
+      fs.readFileSync(path.join(workDir, "docker-compose.network.from-pc2.yml"), "utf8"),
+      "both hosts get the same network file",
+    );
+    fs.renameSync(path.join(workDir, "docker-compose.network.from-mainpc.yml"), path.join(workDir, "docker-compose.network.yml"));
+    // Leftovers of an interrupted earlier run (whatever files it had).
+    for (const m of MACHINES) await removeProject(m);
+  });
+
+  /** `down -v` with the test's files when they exist, then anything still labelled with the project. */
+  async function removeProject(m: Machine): Promise<string[]> {
+    const problems: string[] = [];
+    if (workDir && fs.existsSync(path.join(workDir, `docker-compose.${m}.e2e.yml`)) && fs.existsSync(path.join(workDir, `${m}.env`))) {
+      const r = await compose(m, ["down", "-v", "--remove-orphans", "-t", "5"], 120_000);
+      if (r.code !== 0) problems.push(`down -v: ${stripWarnings(r.stderr)}`);
+    }
+    problems.push(...(await docker.removeLabelled(`com.docker.compose.project=${project(m)}`)));
+    return problems;
+  }
+
+  after(async function () {
+    this.timeout(240_000);
+    for (const client of clients.splice(0)) client.close();
+    if (docker) {
+      for (const m of MACHINES) {
+        const problems = await removeProject(m);
+        if (problems.length > 0) console.log(`      cleanup of ${project(m)}: ${problems.join("; ")}`);
+      }
+      const left = await docker.tryRun(["ps", "-aq", "--filter", "label=com.docker.compose.project"], 15_000);
+      const volumes = await docker.tryRun(["volume", "ls", "-q", "--filter", "name=aie2e-"], 15_000);
+      if (left.stdout.trim() !== "" || volumes.stdout.trim() !== "") console.log(`      left after cleanup: ${left.stdout.trim()} ${volumes.stdout.trim()}`);
+    }
+    if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+    if (startedEngine && !process.env.E2E_KEEP_ENGINE) {
+      const stop = await runProgram("bash", [ENGINE_SCRIPT, "stop"], { timeoutMs: 120_000 });
+      if (stop.code !== 0) console.log(`      engine.sh stop exited ${stop.code}: ${stop.stderr}`);
+    }
+    const total = (Date.now() - startedAt) / 1000;
+    console.log("      --- measured ---");
+    for (const b of bringUps) {
+      console.log(`      ${b.machine} bring-up ${b.round}: all healthy ${seconds(b.allHealthySeconds)} after up (up -d returned after ${seconds(b.upSeconds)}), ${b.waves} waves of groups (plan: ${b.plannedWaves})`);
+    }
+    for (const [what, value] of measured) console.log(`      ${what}: ${value}`);
+    console.log(`      whole e2e (set-up, both bring-ups twice, checks, clean-up${startedEngine ? ", engine stop" : ""}): ${seconds(total)}`);
+    if (total > TOTAL_BUDGET_S) throw new Error(`the e2e took ${seconds(total)}, over its ${TOTAL_BUDGET_S} s budget`);
+  });
+
+  /** Polls every container of the project: start and finish times, status and every health log entry. */
+  async function pollStates(m: Machine, states: Map<string, ContainerState>): Promise<void> {
+    const ids = (await docker.tryRun(["ps", "-aq", "--filter", `label=com.docker.compose.project=${project(m)}`], 15_000)).stdout.trim().split("\n").filter(Boolean);
+    if (ids.length === 0) return;
+    const r = await docker.tryRun(["inspect", ...ids], 15_000);
+    if (r.code !== 0) return;
+    for (const c of JSON.parse(r.stdout) as any[]) {
+      const name = String(c.Name).replace(/^\//, "");
+      const state = states.get(name) ?? { name, startedAt: 0, finishedAt: 0, exitCode: -1, status: "", health: null, healthLog: new Map() };
+      state.startedAt = epochMs(c.State.StartedAt);
+      state.finishedAt = epochMs(c.State.FinishedAt);
+      state.exitCode = c.State.ExitCode;
+      state.status = c.State.Status;
+      state.health = c.State.Health?.Status ?? null;
+      for (const entry of c.State.Health?.Log ?? []) state.healthLog.set(entry.Start, { end: epochMs(entry.End), exitCode: entry.ExitCode });
+      states.set(name, state);
+    }
+  }
+
+  const firstHealthy = (s: ContainerState): number => Math.min(...[...s.healthLog.values()].filter((e) => e.exitCode === 0).map((e) => e.end));
+
+  /** `up -d` one host, poll until every service is healthy (and the init completed), then check the start order. */
+  async function bringUp(m: Machine, round: number): Promise<BringUp> {
+    const states = new Map<string, ContainerState>();
+    const keys = Object.keys(services(m));
+    const once = new Set(keys.filter((k) => services(m)[k]["x-ai-system"].lifecycle === "once"));
+    const done = (): boolean =>
+      keys.every((k) => {
+        const s = states.get(containerOf(m, k));
+        if (s === undefined) return false;
+        return once.has(k) ? s.status === "exited" && s.exitCode === 0 : s.health === "healthy" && Number.isFinite(firstHealthy(s));
+      });
+    const t0 = Date.now();
+    let upResult: RunResult | null = null;
+    let upSeconds = 0;
+    const up = compose(m, ["up", "-d", "--no-build"], BRING_UP_TIMEOUT_MS).then((r) => {
+      upResult = r;
+      upSeconds = (Date.now() - t0) / 1000;
+    });
+    while (Date.now() - t0 < BRING_UP_TIMEOUT_MS) {
+      await pollStates(m, states);
+      if (upResult !== null && (upResult as RunResult).code !== 0) break;
+      if (upResult !== null && done()) break;
+      await sleep(250);
+    }
+    await up;
+    const result = upResult as RunResult | null;
+    if (result === null || result.code !== 0 || !done()) {
+      const summary = keys.map((k) => {
+        const s = states.get(containerOf(m, k));
+        return `${k}: ${s ? `${s.status} ${s.health ?? ""} exit ${s.exitCode}` : "not created"}`;
+      });
+      throw new Error(`${m} did not come up healthy:\n${summary.join("\n")}\n${result ? stripWarnings(result.stderr) : "docker-compose up still running"}`);
+    }
+    // Health-gated order: nothing started before its dependencies were healthy (or, for the init, had exited 0).
+    const rows: string[] = [];
+    const at = (ms: number): string => `+${((ms - t0) / 1000).toFixed(1)}s`;
+    for (const k of keys) {
+      const s = states.get(containerOf(m, k))!;
+      const dependencies = Object.entries((services(m)[k].depends_on ?? {}) as Record<string, { condition: string }>);
+      for (const [d, { condition }] of dependencies) {
+        const dep = states.get(containerOf(m, d))!;
+        const ready = condition === "service_healthy" ? firstHealthy(dep) : dep.finishedAt;
+        if (condition === "service_completed_successfully") assert.equal(dep.exitCode, 0, `${d} exited 0`);
+        assert.ok(s.startedAt >= ready, `${m}: ${k} started at ${at(s.startedAt)}, before ${d} was ${condition === "service_healthy" ? "healthy" : "done"} (${at(ready)})`);
+      }
+      const ready = once.has(k) ? `exited 0 ${at(s.finishedAt)}` : `healthy ${at(firstHealthy(s))}`;
+      rows.push(`${k.padEnd(22)} started ${at(s.startedAt).padStart(7)}  ${ready.padEnd(18)} after ${dependencies.map(([d]) => d).join(", ") || "-"}`);
+    }
+    // Waves as observed: the longest chain of groups each started after the previous one was healthy.
+    const groups = keys.filter((k) => services(m)[k]["x-ai-system"].role === "agent-group");
+    const observed = new Map<string, number>();
+    for (const g of [...groups].sort((a, b) => states.get(containerOf(m, a))!.startedAt - states.get(containerOf(m, b))!.startedAt)) {
+      const start = states.get(containerOf(m, g))!.startedAt;
+      const before = [...observed].filter(([h]) => firstHealthy(states.get(containerOf(m, h))!) <= start).map(([, w]) => w);
+      observed.set(g, 1 + Math.max(0, ...before));
+    }
+    // Waves as planned: the depth of the group dependency graph.
+    const depth = new Map<string, number>();
+    const depthOf = (g: string): number => {
+      const known = depth.get(g);
+      if (known !== undefined) return known;
+      const deps = Object.keys(services(m)[g].depends_on ?? {}).filter((d) => groups.includes(d));
+      const d = 1 + Math.max(0, ...deps.map(depthOf));
+      depth.set(g, d);
+      return d;
+    };
+    const plannedWaves = Math.max(...groups.map(depthOf));
+    const waves = Math.max(...observed.values());
+    const allHealthy = Math.max(...keys.filter((k) => !once.has(k)).map((k) => firstHealthy(states.get(containerOf(m, k))!)));
+    const b: BringUp = { machine: m, round, upSeconds, allHealthySeconds: (allHealthy - t0) / 1000, waves, plannedWaves, rows };
+    bringUps.push(b);
+    console.log(`      ${m} bring-up ${round}: ${keys.length} containers, all healthy after ${seconds(b.allHealthySeconds)}, ${waves} waves of groups (plan ${plannedWaves})`);
+    console.log(indent(rows.join("\n"), "        "));
+    assert.equal(waves, plannedWaves, `${m}: observed waves`);
+    return b;
+  }
+
+  it("runs the generated files: valid for docker-compose, with the GPU reservations and start intervals the overrides remove", async function () {
+    this.timeout(60_000);
+    for (const m of MACHINES) {
+      const r = await runProgram(
+        COMPOSE_BIN,
+        ["--env-file", path.join(workDir, `${m}.env`), "-f", path.join(workDir, "docker-compose.network.yml"), "-f", path.join(workDir, `docker-compose.${m}.yml`), "config", "-q"],
+        { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: os.tmpdir() }, timeoutMs: 30_000 },
+      );
+      assert.equal(r.code, 0, `docker-compose config of the generated ${m} files: ${r.stderr}`);
+      const gpuGroups = Object.entries(originals[m].services as Record<string, any>).filter(([, s]) => s["x-ai-system"].vram_mb !== null);
+      assert.ok(gpuGroups.length > 0, `${m} has GPU groups`);
+      assert.deepEqual(Object.keys(overrides[m].gpuReservations).sort(), gpuGroups.map(([k]) => k).sort());
+      for (const [key, devices] of Object.entries(overrides[m].gpuReservations)) {
+        const [device] = devices as { driver: string; device_ids: string[]; capabilities: string[] }[];
+        assert.equal(device?.driver, "nvidia", key);
+        assert.ok((device?.device_ids.length ?? 0) > 0, key);
+        assert.deepEqual(device?.capabilities, ["gpu"], key);
+      }
+      const withHealthcheck = Object.entries(originals[m].services as Record<string, any>).filter(([, s]) => s.healthcheck !== undefined);
+      assert.deepEqual(Object.keys(overrides[m].startIntervals).sort(), withHealthcheck.map(([k]) => k).sort());
+      note(`${m}: GPU reservations in the generated file`, Object.entries(overrides[m].gpuReservations).map(([k, d]) => `${k} ${JSON.stringify(d)}`).join("; "));
+    }
+  });
+
+  it("brings up mainpc: every container healthy, each only after its dependencies were healthy", async function () {
+    this.timeout(BRING_UP_TIMEOUT_MS + 30_000);
+    await bringUp("mainpc", 1);
+  });
+
+  it("brings up pc2 the same way", async function () {
+    this.timeout(BRING_UP_TIMEOUT_MS + 30_000);
+    await bringUp("pc2", 1);
+  });
+
+  it("resolves every agent alias inside the group containers; the other host's agent names reach the other host", async function () {
+    this.timeout(120_000);
+    for (const m of MACHINES) {
+      const peer = otherMachine(m);
+      const network = networkOf(m);
+      // Which container owns each alias, and its address on the host network.
+      const expected = new Map<string, string>();
+      const localPorts: [string, number][] = [];
+      for (const s of Object.values(services(m))) {
+        if (s["x-ai-system"].role !== "agent-group") continue;
+        const ip = await docker.inspect(s.container_name, `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`);
+        for (const alias of s.networks["ai-system"].aliases as string[]) expected.set(alias, ip);
+        for (const agent of String(s.environment.AGENT_NAMES).split(",")) localPorts.push([agent.toLowerCase(), Number(s.environment[`${agentEnvName(agent)}_PORT`])]);
+      }
+      // The other host's agents and their ports, from the other host's file.
+      const peerPorts = new Map<string, number>();
+      for (const s of Object.values(services(peer))) {
+        if (s["x-ai-system"].role !== "agent-group") continue;
+        for (const agent of String(s.environment.AGENT_NAMES).split(",")) peerPorts.set(agent, Number(s.environment[`${agentEnvName(agent)}_PORT`]));
+      }
+      const [probeKey, probe] = Object.entries(services(m)).filter(([, s]) => s["x-ai-system"].role === "agent-group").pop()!;
+      const hostEntries = new Map((probe.extra_hosts as string[]).map((h) => [h.slice(0, h.lastIndexOf(":")), h.slice(h.lastIndexOf(":") + 1)]));
+      const connect: [string, number][] = [...localPorts, ...[...peerPorts].map(([agent, port]) => [`${peer}-${agent.toLowerCase()}`, port] as [string, number])];
+      const job = { resolve: [...expected.keys(), ...hostEntries.keys()], connect };
+      const out = JSON.parse(await docker.run(["exec", probe.container_name, "python3", "-c", PROBE_SCRIPT, JSON.stringify(job)], 120_000)) as {
+        resolved: Record<string, string>;
+        connected: Record<string, string>;
+      };
+      for (const [alias, ip] of expected) assert.equal(out.resolved[alias], ip, `${m}: ${alias} from ${probeKey}`);
+      for (const [host, ip] of hostEntries) {
+        assert.equal(ip, lanIps[peer], `${m}: host entry ${host}`);
+        assert.equal(out.resolved[host], ip, `${m}: ${host} from ${probeKey}`);
+      }
+      for (const [target, result] of Object.entries(out.connected)) assert.equal(result, "ok", `${m}: TCP ${target} from ${probeKey}`);
+      assert.ok(peerPorts.size > 0 && [...peerPorts.keys()].every((a) => hostEntries.has(`${peer}-${a.toLowerCase()}`)), `${m}: a host entry for every ${peer} agent`);
+      note(
+        `${m}: names checked from inside ${probeKey}`,
+        `${expected.size} local aliases resolved to their containers, ${hostEntries.size} host entries -> ${lanIps[peer]}, ${localPorts.length} local and ${peerPorts.size} ${peer} agent ports answered`,
+      );
+    }
+  });
+
+  async function connectNats(m: Machine, name: string): Promise<NatsWire> {
+    const client = await NatsWire.connect({ host: lanIps[m], port: 4222, user: NATS_USER, pass: PASSWORDS[m].NATS_PASSWORD, name });
+    clients.push(client);
+    return client;
+  }
+
+  async function leafCount(): Promise<number> {
+    const r = await docker.tryRun(["exec", containerOf("mainpc", "nats"), "wget", "-q", "-O", "-", "http://127.0.0.1:8222/leafz"], 10_000);
+    if (r.code !== 0) return 0;
+    return Number((JSON.parse(r.stdout) as { leafnodes?: number }).leafnodes ?? 0);
+  }
+
+  async function crossDelivery(from: NatsWire, to: NatsWire, subject: string): Promise<number> {
+    const sub = to.subscribe(subject);
+    await to.flush();
+    const started = Date.now();
+    try {
+      for (let i = 0; Date.now() - started < 20_000; i++) {
+        from.publish(subject, `hello ${i}`);
+        await from.flush();
+        try {
+          const message = await sub.next(300);
+          assert.match(message.data.toString(), /^hello \d+$/);
+          return (Date.now() - started) / 1000;
+        } catch (error) {
+          if (!(error instanceof NatsError)) throw error;
+        }
+      }
+      throw new Error(`no message on ${subject} crossed the leaf link within 20 s`);
+    } finally {
+      to.unsubscribe(sub);
+    }
+  }
+
+  /** With `stopped`'s NATS down, `writer`'s JetStream creates a file stream and acks 5 publishes in its own domain. */
+  async function jetStreamAlone(writer: Machine, stopped: Machine, stream: string): Promise<void> {
+    let t = Date.now();
+    await mustCompose(stopped, ["stop", "-t", "10", "nats"]);
+    assert.equal(await docker.inspect(containerOf(stopped, "nats"), "{{.State.Running}}"), "false");
+    const client = await connectNats(writer, `e2e-${writer}-js`);
+    const created = await client.jsonRequest<{ config: { name: string } }>(
+      `$JS.API.STREAM.CREATE.${stream}`,
+      { name: stream, subjects: [`e2e.${writer}.>`], storage: "file", retention: "limits", num_replicas: 1 },
+      10_000,
+    );
+    assert.equal(created.config.name, stream);
+    for (let i = 1; i <= 5; i++) {
+      const reply = await client.request(`e2e.${writer}.${i}`, `written while ${stopped}'s NATS is down ${i}`, 10_000);
+      assert.equal(reply.status, null, `publish ${i}: status ${reply.status}`);
+      const ack = JSON.parse(reply.data.toString()) as { stream?: string; seq?: number; domain?: string };
+      assert.deepEqual({ stream: ack.stream, seq: ack.seq, domain: ack.domain }, { stream, seq: i, domain: writer });
+    }
+    client.close();
+    note(`JetStream on ${writer} with ${stopped}'s NATS stopped`, `stream ${stream} created, 5 publishes acked in domain ${writer} (${seconds((Date.now() - t) / 1000)} incl. the stop)`);
+    t = Date.now();
+    await mustCompose(stopped, ["start", "nats"]);
+    await docker.waitHealthy(containerOf(stopped, "nats"), 60_000);
+    await waitFor("the leaf link again", 60_000, async () => ((await leafCount()) >= 1 ? true : undefined), 250);
+    note(`${stopped} NATS started again: healthy and leaf re-linked`, seconds((Date.now() - t) / 1000));
+  }
+
+  it("NATS: a message published on either host reaches a subscriber on the other; each JetStream keeps accepting writes while the other host's NATS is stopped", async function () {
+    this.timeout(180_000);
+    await waitFor("pc2's leaf connection on mainpc", 60_000, async () => ((await leafCount()) >= 1 ? true : undefined), 250);
+    await assert.rejects(
+      NatsWire.connect({ host: lanIps.mainpc, port: 4222, user: NATS_USER, pass: PASSWORDS.pc2.NATS_PASSWORD }),
+      /Authorization Violation/i,
+      "pc2's password must not open mainpc's NATS",
+    );
+    const mainpc = await connectNats("mainpc", "e2e-mainpc");
+    const pc2 = await connectNats("pc2", "e2e-pc2");
+    note("NATS pc2 -> mainpc first delivery", seconds(await crossDelivery(pc2, mainpc, "errors.e2e.from-pc2")));
+    note("NATS mainpc -> pc2 first delivery", seconds(await crossDelivery(mainpc, pc2, "errors.e2e.from-mainpc")));
+    mainpc.close();
+    pc2.close();
+    await jetStreamAlone("pc2", "mainpc", "E2E_PC2");
+    await jetStreamAlone("mainpc", "pc2", "E2E_MAINPC");
+  });
+
+  async function redisClient(m: Machine): Promise<RedisWire> {
+    const client = await RedisWire.connect(lanIps[m], 6379);
+    clients.push(client);
+    return client;
+  }
+
+  it("Redis: refuses commands without the password; Redis and JetStream data survive a full teardown (down without -v) and bring-up", async function () {
+    this.timeout(BRING_UP_TIMEOUT_MS * 2 + 120_000);
+    for (const m of MACHINES) {
+      const anonymous = await redisClient(m);
+      await assert.rejects(anonymous.command(["SET", "e2e:key", "x"]), (e: unknown) => e instanceof RedisReplyError && /^NOAUTH/.test(e.message));
+      await assert.rejects(anonymous.command(["AUTH", PASSWORDS[otherMachine(m)].REDIS_PASSWORD]), (e: unknown) => e instanceof RedisReplyError && /WRONGPASS|invalid/i.test(e.message));
+      anonymous.close();
+      const redis = await redisClient(m);
+      assert.equal(await redis.command(["AUTH", PASSWORDS[m].REDIS_PASSWORD]), "OK");
+      assert.equal(await redis.command(["SET", "e2e:key", `written on ${m} before the teardown`]), "OK");
+      assert.equal(await redis.command(["RPUSH", "e2e:list", "a", "b", "c"]), 3);
+      await assert.rejects(redis.command(["CONFIG", "GET", "appendonly"]), (e: unknown) => e instanceof RedisReplyError && /^NOPERM/.test(e.message));
+      redis.close();
+    }
+
+    let t = Date.now();
+    for (const m of ["pc2", "mainpc"] as const) await mustCompose(m, ["down", "-t", "10"]);
+    note("full teardown of both hosts (down, volumes kept)", seconds((Date.now() - t) / 1000));
+    const left = await docker.run(["ps", "-aq", "--filter", "name=aie2e-"]);
+    assert.equal(left, "", "no container left after down");
+    const volumes = (await docker.run(["volume", "ls", "-q", "--filter", "name=aie2e-"])).split("\n").sort();
+    for (const m of MACHINES) {
+      for (const v of Object.values(e2eFiles[m].volumes as Record<string, { name: string }>)) assert.ok(volumes.includes(v.name), `volume ${v.name} kept`);
+      const networks = await docker.run(["network", "ls", "-q", "--filter", `name=${networkOf(m)}`]);
+      assert.equal(networks, "", `network ${networkOf(m)} removed by down`);
+    }
+
+    t = Date.now();
+    for (const m of MACHINES) await bringUp(m, 2);
+    note("second bring-up of both hosts (from down to all healthy)", seconds((Date.now() - t) / 1000));
+    for (const m of MACHINES) {
+      const redis = await redisClient(m);
+      assert.equal(await redis.command(["AUTH", PASSWORDS[m].REDIS_PASSWORD]), "OK");
+      assert.equal(await redis.command(["GET", "e2e:key"]), `written on ${m} before the teardown`);
+      assert.deepEqual(await redis.command(["LRANGE", "e2e:list", "0", "-1"]), ["a", "b", "c"]);
+      redis.close();
+      const nats = await connectNats(m, `e2e-${m}-after`);
+      const stream = m === "mainpc" ? "E2E_MAINPC" : "E2E_PC2";
+      const info = await nats.jsonRequest<{ state: { messages: number } }>(`$JS.API.STREAM.INFO.${stream}`, undefined, 10_000);
+      assert.equal(info.state.messages, 5, `${m}: JetStream stream ${stream} kept its messages`);
+      nats.close();
+    }
+    note("after teardown and bring-up", "Redis keys and lists on both hosts, and both JetStream streams (5 messages each), are still there");
+  });
+
+  it("restarts a group container whose main process is killed (SIGKILL, by pid) and it turns healthy again", async function () {
+    this.timeout(120_000);
+    const name = containerOf("mainpc", "core-platform");
+    const before = Number(await docker.inspect(name, "{{.RestartCount}}"));
+    const pid = Number(await docker.inspect(name, "{{.State.Pid}}"));
+    assert.ok(pid > 0, "the container has a process");
+    const comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    const killedAt = Date.now();
+    // `docker kill` would count as a manual stop and `unless-stopped` would not restart it.
+    process.kill(pid, "SIGKILL");
+    await waitFor(
+      "the restart after SIGKILL",
+      60_000,
+      async () => {
+        const [count, running] = (await docker.inspect(name, "{{.RestartCount}} {{.State.Running}}")).split(" ");
+        return Number(count) > before && running === "true" ? true : undefined;
+      },
+      100,
+    );
+    const running = (Date.now() - killedAt) / 1000;
+    await docker.waitHealthy(name, 60_000);
+    const healthy = (Date.now() - killedAt) / 1000;
+    assert.notEqual(Number(await docker.inspect(name, "{{.State.Pid}}")), pid);
+    note(`SIGKILL to core-platform's main process (pid ${pid}, ${comm})`, `running again after ${seconds(running)}, healthy after ${seconds(healthy)}`);
+  });
+});
