@@ -8,3 +8,4 @@ const outputs = runProgram(readStackInputs(), buildDeploymentPlan);
 export const endpoints = outputs.endpoints;
 export const gpuAllocation = outputs.gpuAllocation;
 export const containers = outputs.containers;
+export const monitoringTargets = outputs.monitoringTargets;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Finding, formatFinding } from "../config/finding";
+import { FileSdTarget, prometheusTargets } from "../monitoring/prometheusTargets";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import type { PlanOptions } from "../plan/buildDeploymentPlan";
 import { Endpoints, GpuAllocationTable } from "../render/spec";
@@ -16,6 +17,8 @@ export interface ProgramOutputs {
   readonly gpuAllocation: pulumi.Output<GpuAllocationTable>;
   /** Container names in start order (wave, then name). */
   readonly containers: pulumi.Output<string[]>;
+  /** Prometheus file_sd targets: every agent's /metrics on this host's Docker network. */
+  readonly monitoringTargets: pulumi.Output<FileSdTarget[]>;
 }
 
 /** The containers always run the docker override (CONFIG_OVERRIDE=docker), so the plan does too. */
@@ -52,5 +55,6 @@ export function runProgram(
     endpoints: machine.endpoints,
     gpuAllocation: machine.gpuAllocation,
     containers: pulumi.all(machine.groups.map((g) => g.containerName)),
+    monitoringTargets: pulumi.output(prometheusTargets(plan)),
   };
 }

@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import { Machine, otherMachine } from "../../src/config/machine";
+import { FileSdTarget, prometheusTargets } from "../../src/monitoring/prometheusTargets";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../../src/plan/deploymentPlan";
 import { parseStackSettings, planEnvironment, runProgram } from "../../src/program";
@@ -21,6 +22,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
     let run: MockedRun;
     let plan: DeploymentPlan;
     let gpuAllocation: GpuAllocationTable;
+    let monitoringTargets: FileSdTarget[];
     const inputs = fakeStackInputs(stackRawSettings(machine), machine, PROJECT_DIR);
     const parsed = parseStackSettings(inputs.raw, inputs.source);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.findings));
@@ -37,7 +39,16 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       run = await mockPulumi(machine);
       const outputs = runProgram(inputs, buildDeploymentPlan, () => undefined);
       gpuAllocation = await promiseOf(outputs.gpuAllocation);
+      monitoringTargets = await promiseOf(outputs.monitoringTargets);
       await run.settle();
+    });
+
+    it("exports every agent's /metrics endpoint as Prometheus targets", () => {
+      assert.deepStrictEqual(monitoringTargets, prometheusTargets(plan));
+      assert.strictEqual(monitoringTargets.length, machine === "mainpc" ? 54 : 23);
+      const hub = monitoringTargets.find((t) => t.labels.agent === "ObservabilityHub")!;
+      const agent = plan.agents.find((a) => a.name === "ObservabilityHub")!;
+      assert.deepStrictEqual(hub.targets, [`${machine}-observabilityhub:${agent.httpHealthPort}`]);
     });
 
     it("has a plan without errors, with the default configuration's containers", () => {
