@@ -21,7 +21,7 @@ import { Machine, MACHINES, otherMachine } from "../../src/config/machine";
 import { agentEnvName } from "../../src/render/names";
 import { e2eOverride, OverrideResult, parseCompose, stringifyCompose } from "./composeOverride";
 import { DockerCli, engineEnvironment, runProgram, RunResult, runScript, seconds, sleep, stripWarnings, waitFor } from "./engine";
-import { NatsError, NatsWire } from "./natsWire";
+import { crossDelivery, NatsWire } from "./natsWire";
 import { RedisReplyError, RedisWire } from "./redisWire";
 
 const COMPOSE_BIN = process.env.E2E_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
@@ -409,28 +409,6 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     const r = await docker.tryRun(["exec", containerOf("mainpc", "nats"), "wget", "-q", "-O", "-", "http://127.0.0.1:8222/leafz"], 10_000);
     if (r.code !== 0) return 0;
     return Number((JSON.parse(r.stdout) as { leafnodes?: number }).leafnodes ?? 0);
-  }
-
-  async function crossDelivery(from: NatsWire, to: NatsWire, subject: string): Promise<number> {
-    const sub = to.subscribe(subject);
-    await to.flush();
-    const started = Date.now();
-    try {
-      for (let i = 0; Date.now() - started < 20_000; i++) {
-        from.publish(subject, `hello ${i}`);
-        await from.flush();
-        try {
-          const message = await sub.next(300);
-          assert.match(message.data.toString(), /^hello \d+$/);
-          return (Date.now() - started) / 1000;
-        } catch (error) {
-          if (!(error instanceof NatsError)) throw error;
-        }
-      }
-      throw new Error(`no message on ${subject} crossed the leaf link within 20 s`);
-    } finally {
-      to.unsubscribe(sub);
-    }
   }
 
   /** With `stopped`'s NATS down, `writer`'s JetStream creates a file stream and acks 5 publishes in its own domain. */

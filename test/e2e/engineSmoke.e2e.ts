@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DockerCli, engineEnvironment, freePort, runProgram, runScript, seconds, shellQuote, waitFor } from "./engine";
-import { NatsError, NatsWire } from "./natsWire";
+import { crossDelivery, NatsWire } from "./natsWire";
 import { RedisReplyError, RedisWire } from "./redisWire";
 
 const LABEL = "ai-system-e2e.test=engine-smoke";
@@ -207,29 +207,6 @@ describe("e2e engine smoke (real Docker engine)", function () {
     const r = await docker.tryRun(["exec", `${PREFIX}-mainpc-nats`, "wget", "-q", "-O", "-", `http://127.0.0.1:${PORTS.natsMonitoring}/leafz`], 10_000);
     if (r.code !== 0) return 0;
     return Number((JSON.parse(r.stdout) as { leafnodes?: number }).leafnodes ?? 0);
-  }
-
-  /** Publishes on `from` until `sub` (on the other server) receives one; interest crosses the leaf link asynchronously. */
-  async function crossDelivery(from: NatsWire, to: NatsWire, subject: string): Promise<number> {
-    const sub = to.subscribe(subject);
-    await to.flush();
-    const started = Date.now();
-    try {
-      for (let i = 0; Date.now() - started < 20_000; i++) {
-        from.publish(subject, `hello ${i}`);
-        await from.flush();
-        try {
-          const message = await sub.next(300);
-          assert.match(message.data.toString(), /^hello \d+$/);
-          return (Date.now() - started) / 1000;
-        } catch (error) {
-          if (!(error instanceof NatsError)) throw error;
-        }
-      }
-      throw new Error(`no message published on ${subject} crossed the leaf link within 20 s`);
-    } finally {
-      to.unsubscribe(sub);
-    }
   }
 
   it("NATS: both hosts healthy, pc2 joins mainpc as a leaf node, messages cross both ways", async function () {

@@ -336,3 +336,29 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number, what: string): P
     );
   });
 }
+
+/**
+ * Publishes on `from` until a subscriber on `to` (the other server) receives a message: interest
+ * crosses a leaf link asynchronously. Returns the seconds until the first delivery.
+ */
+export async function crossDelivery(from: NatsWire, to: NatsWire, subject: string): Promise<number> {
+  const sub = to.subscribe(subject);
+  await to.flush();
+  const started = Date.now();
+  try {
+    for (let i = 0; Date.now() - started < 20_000; i++) {
+      from.publish(subject, `hello ${i}`);
+      await from.flush();
+      try {
+        const message = await sub.next(300);
+        if (!/^hello \d+$/.test(message.data.toString())) throw new Error(`unexpected message on ${subject}: ${message.data.toString()}`);
+        return (Date.now() - started) / 1000;
+      } catch (error) {
+        if (!(error instanceof NatsError)) throw error;
+      }
+    }
+    throw new Error(`no message published on ${subject} crossed the leaf link within 20 s`);
+  } finally {
+    to.unsubscribe(sub);
+  }
+}
