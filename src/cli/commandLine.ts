@@ -61,6 +61,14 @@ export function pathOption(values: ReadonlyMap<string, string>, flag: string): s
   return value === undefined ? undefined : path.resolve(value);
 }
 
+/** The one machine a command runs for: `--machine`, else MACHINE_TYPE, as the agents read it. */
+export function requiredMachine(values: ReadonlyMap<string, string>, env: Readonly<Record<string, string | undefined>>): { machine: Machine } | { problem: string } {
+  const value = values.get("--machine") ?? env["MACHINE_TYPE"];
+  if (value === undefined) return { problem: "--machine is required" };
+  const chosen = machineOption(value, false);
+  return "problem" in chosen ? chosen : { machine: chosen.machines[0]! };
+}
+
 /** `--machine mainpc|pc2`, in the monorepo's spellings; `all` when allowed. */
 export function machineOption(value: string, allowAll: boolean): { machines: readonly Machine[] } | { problem: string } {
   if (allowAll && value === "all") return { machines: MACHINES };

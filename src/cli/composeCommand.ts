@@ -3,7 +3,7 @@ import * as path from "path";
 import { Environment } from "../config/substituteEnvironment";
 import { exportCompose } from "../compose/exportCompose";
 import { renderEnvFile } from "../compose/envFile";
-import { CommandResult, helpResult, machineOption, parseCommandLine, usageError } from "./commandLine";
+import { CommandResult, helpResult, parseCommandLine, requiredMachine, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
 
 const USAGE = `usage: npm run compose -- --machine mainpc|pc2 [--config-root DIR] [--out DIR] [--write-env FILE]
@@ -28,12 +28,9 @@ export function runComposeCommand(argv: readonly string[], env: Environment, cwd
   const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--out", "--write-env"], switches: [] });
   if (parsed.kind === "help") return helpResult(USAGE);
   if (parsed.kind === "usage") return usageError(parsed.problem, USAGE);
-  const machineArg = parsed.values.get("--machine") ?? env["MACHINE_TYPE"];
-  if (machineArg === undefined) return usageError("--machine is required", USAGE);
-  const chosen = machineOption(machineArg, false);
+  const chosen = requiredMachine(parsed.values, env);
   if ("problem" in chosen) return usageError(chosen.problem, USAGE);
-  const [machine] = chosen.machines;
-  if (machine === undefined) return usageError("--machine is required", USAGE);
+  const { machine } = chosen;
   const resolved = (flag: string): string | undefined => {
     const v = parsed.values.get(flag);
     return v === undefined ? undefined : path.resolve(cwd, v);

@@ -2,7 +2,7 @@ import * as path from "path";
 import { hasErrors } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
-import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
+import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, requiredMachine, usageError } from "./commandLine";
 import { hardeningFailed, planHardening } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
@@ -27,11 +27,9 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--override"], switches: ["--json"] });
   if (parsed.kind === "help") return helpResult(USAGE);
   if (parsed.kind === "usage") return usageError(parsed.problem, USAGE);
-  const machineArg = parsed.values.get("--machine") ?? env["MACHINE_TYPE"];
-  if (machineArg === undefined) return usageError("--machine is required", USAGE);
-  const chosen = machineOption(machineArg, false);
+  const chosen = requiredMachine(parsed.values, env);
   if ("problem" in chosen) return usageError(chosen.problem, USAGE);
-  const machine = chosen.machines[0]!;
+  const { machine } = chosen;
   const configRoot = pathOption(parsed.values, "--config-root") ?? PROJECT_ROOT;
   const override = overrideOption(parsed.values);
   const json = parsed.switches.has("--json");

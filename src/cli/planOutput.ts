@@ -6,13 +6,16 @@ import { HardeningSummary } from "./planHardening";
 /** The `--json` document: stable key order and sorted lists, so diffs between runs are real. */
 export function planToJson(plan: DeploymentPlan): object {
   const { machine, config } = plan;
-  const counts = { [machine]: plan.agents.length, [plan.peerAgents[0]?.machine ?? (machine === "mainpc" ? "pc2" : "mainpc")]: plan.peerAgents.length };
   return {
     machine,
     configRoot: config.configRoot,
     override: config.override,
     files: config.files,
-    counts: { mainpc: counts["mainpc"], pc2: counts["pc2"], total: plan.agents.length + plan.peerAgents.length },
+    counts: {
+      mainpc: machine === "mainpc" ? plan.agents.length : plan.peerAgents.length,
+      pc2: machine === "pc2" ? plan.agents.length : plan.peerAgents.length,
+      total: plan.agents.length + plan.peerAgents.length,
+    },
     agents: plan.agents.map((a) => ({
       name: a.name,
       group: a.group,

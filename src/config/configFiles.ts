@@ -22,6 +22,13 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
  */
 export type ReadCache = Map<string, ReadResult>;
 
+/** What an absent file is: how bad, how to name it, and where to report it. */
+export interface MissingFile {
+  readonly severity: "error" | "warning" | "none";
+  readonly what: string;
+  readonly at: SourceLocation;
+}
+
 export interface ReadResult {
   readonly tree: YNode;
   readonly findings: readonly Finding[];
@@ -35,7 +42,7 @@ export interface ReadResult {
 export function readConfigFile(
   configRoot: string,
   relative: string,
-  missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+  missing: MissingFile,
   cache?: ReadCache,
 ): ReadResult {
   if (cache === undefined) return readUncached(configRoot, relative, missing);
@@ -50,7 +57,7 @@ export function readConfigFile(
 function readUncached(
   configRoot: string,
   relative: string,
-  missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+  missing: MissingFile,
 ): ReadResult {
   const absolute = path.resolve(configRoot, relative);
   const empty = emptyMap({ file: relative, line: 1 });

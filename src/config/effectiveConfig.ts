@@ -82,6 +82,9 @@ export interface EffectiveConfig {
   readonly dockerDefaults: DockerDefaults;
   /** The whole merged tree as plain data, for keys this program does not model. */
   readonly tree: unknown;
-  /** File and line of any value in the merged tree, by path (`["agent_groups", "core_services"]`). */
-  readonly locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
+  /**
+   * File and line of any value in the merged tree, by path (`["agent_groups", "core_services"]`);
+   * for a path that leaves the tree, the deepest node it reaches.
+   */
+  readonly locate: (path: readonly (string | number)[]) => SourceLocation;
 }

@@ -1,8 +1,7 @@
 import * as path from "path";
-import { ReadCache, readConfigFile } from "./configFiles";
+import { MissingFile, ReadCache, readConfigFile } from "./configFiles";
 import { deepMerge } from "./deepMerge";
 import { Finding, finding } from "./finding";
-import { SourceLocation } from "./sourceLocation";
 import { YMap, YNode } from "./yamlTree";
 
 /**
@@ -27,7 +26,7 @@ export interface IncludedTree {
 export function readWithIncludes(
   configRoot: string,
   relative: string,
-  missing: { severity: "error" | "warning" | "none"; what: string; at: SourceLocation },
+  missing: MissingFile,
   cache?: ReadCache,
   chain: readonly string[] = [],
   budget: { reads: number } = { reads: MAX_INCLUDE_READS },

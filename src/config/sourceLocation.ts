@@ -3,7 +3,3 @@ export interface SourceLocation {
   readonly file: string;
   readonly line: number;
 }
-
-export function formatLocation(loc: SourceLocation): string {
-  return `${loc.file}:${loc.line}`;
-}

@@ -41,7 +41,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   const deps = checkAgentDependencies(machine, config.agents, peer.config.agents, peerMachine);
   findings.push(...deps.findings);
 
-  const capacitySource = config.locate(["resource_limits", "vram_gb"]) ?? { file: "Pulumi stack config", line: 1 };
+  const capacitySource = config.locate(["resource_limits", "vram_gb"]);
   const capacityMb = options.vramCapacityMb ?? Math.round((config.vramGb ?? DEFAULT_VRAM_GB[machine]) * 1024);
   const vram = {
     capacityMb,
@@ -62,7 +62,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
         "warning",
         "no-container-plan",
         `no docker_groups.${machine} section in the merged config, so no containers are planned; add one (usually in config/overrides/docker.yaml, applied with CONFIG_OVERRIDE=docker)`,
-        config.locate([]) ?? { file: "config/startup_config.v3.yaml", line: 1 },
+        config.locate([]),
       ),
     );
   } else {

@@ -77,7 +77,7 @@ export function sampleConfig(machine: Machine, agents: AgentSpec[], globalEnviro
     dockerGroupsSource: { file: "config/overrides/docker.yaml", line: 30 },
     dockerDefaults: { image: "ai-system/agent-runtime:latest", cpus: 1, memoryMb: 2048, shmMb: 64, gpuHeadroomMb: 1536, allowVramOvercommit: false },
     tree: {},
-    locate: () => undefined,
+    locate: () => ({ file: "config/startup_config.v3.yaml", line: 1 }),
   };
 }
 
