@@ -1,9 +1,10 @@
 import * as path from "path";
-import { hasErrors } from "../config/finding";
+import { Finding, hasErrors } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, requiredMachine, usageError } from "./commandLine";
-import { hardeningFailed, planHardening } from "./planHardening";
+import { prepareProjectMachine } from "../pipeline/prepareMachine";
+import { hardeningSummary } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
 /** The project's own root holds the default configuration in config/. */
@@ -35,10 +36,13 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const json = parsed.switches.has("--json");
 
   const plan = buildDeploymentPlan({ configRoot, machine, env, override });
-  if (json) return { exitCode: hasErrors(plan.findings) ? 1 : 0, stdout: `${JSON.stringify(planToJson(plan), null, 2)}\n`, stderr: "" };
-  const hardening = planHardening(plan, PROJECT_ROOT);
-  const failed = hasErrors(plan.findings) || hardeningFailed(hardening);
-  return { exitCode: failed ? 1 : 0, stdout: `${planToText(plan, hardening)}\n`, stderr: "" };
+  // The same step compose, report and the Pulumi program take, so plan refuses what they refuse.
+  const outcome = prepareProjectMachine(PROJECT_ROOT, machine, configRoot, { plan });
+  const planned = new Set(plan.findings);
+  const findings: Finding[] = [...plan.findings, ...outcome.findings.filter((f) => !planned.has(f))];
+  const exitCode = hasErrors(findings) ? 1 : 0;
+  if (json) return { exitCode, stdout: `${JSON.stringify({ ...planToJson(plan), findings }, null, 2)}\n`, stderr: "" };
+  return { exitCode, stdout: `${planToText(plan, hardeningSummary(outcome), findings)}\n`, stderr: "" };
 }
 
 if (require.main === module) {

@@ -1,33 +1,40 @@
 import { hasErrors } from "../config/finding";
 import { ContainerReport } from "../hardening/evaluate";
-import { machineHardening } from "../hardening/machineReport";
 import { DeploymentPlan } from "../plan/deploymentPlan";
-import { projectStackSettings } from "../program/projectStackSettings";
-import { renderMachine } from "../render/machineSpec";
-import { RenderError } from "../render/renderError";
+import { PrepareOutcome, prepareProjectMachine } from "../pipeline/prepareMachine";
 
 /** The hardening of the containers a plan renders to, or why there is none to report. */
 export type HardeningSummary =
   | { readonly kind: "reports"; readonly settingsFiles: readonly string[]; readonly reports: readonly ContainerReport[] }
   | { readonly kind: "skipped"; readonly reason: string };
 
+/** What the plan command says about hardening, from the machine prepareMachine prepared or refused. */
+export function hardeningSummary(outcome: PrepareOutcome): HardeningSummary {
+  const settingsFiles = ["Pulumi.yaml", `Pulumi.${outcome.machine}.yaml`];
+  if (outcome.ok) return { kind: "reports", settingsFiles, reports: outcome.hardening };
+  switch (outcome.stage) {
+    case "hardening":
+      return { kind: "reports", settingsFiles, reports: outcome.hardening ?? [] };
+    case "settings":
+      return { kind: "skipped", reason: `the stack settings in ${settingsFiles.join(", ")} are invalid: ${outcome.findings.map((f) => f.message).join("; ")}` };
+    case "plan":
+      return { kind: "skipped", reason: outcome.plan !== null && hasErrors(outcome.plan.findings) ? "the plan has errors" : "the plan has no containers" };
+    case "images":
+      return { kind: "skipped", reason: "the group images cannot be built" };
+    case "render":
+      return { kind: "skipped", reason: `the plan cannot be rendered: ${outcome.findings.filter((f) => f.code === "render").map((f) => f.message).join("; ")}` };
+    case "internal":
+      return { kind: "skipped", reason: "of an unexpected error" };
+  }
+}
+
 /**
- * Renders the plan's containers with the machine's stack settings from the project files
- * (Pulumi.yaml defaults and Pulumi.<machine>.yaml; no secrets, no Pulumi) and runs every
- * hardening check on them: the same checks a deploy runs before it creates anything.
+ * Prepares the plan's machine with its stack settings from the project files (Pulumi.yaml
+ * defaults and Pulumi.<machine>.yaml; no secrets, no Pulumi), as a deploy does, and reports the
+ * hardening of its rendered containers: the same checks a deploy runs before it creates anything.
  */
 export function planHardening(plan: DeploymentPlan, projectDir: string): HardeningSummary {
-  if (hasErrors(plan.findings)) return { kind: "skipped", reason: "the plan has errors" };
-  if (plan.containers.length === 0) return { kind: "skipped", reason: "the plan has no containers" };
-  const settingsFiles = ["Pulumi.yaml", `Pulumi.${plan.machine}.yaml`];
-  const parsed = projectStackSettings(projectDir, plan.machine, plan.config.configRoot);
-  if (!parsed.ok) return { kind: "skipped", reason: `the stack settings in ${settingsFiles.join(", ")} are invalid: ${parsed.findings.map((f) => f.message).join("; ")}` };
-  try {
-    return { kind: "reports", settingsFiles, reports: machineHardening(renderMachine(plan, parsed.settings)) };
-  } catch (error) {
-    if (error instanceof RenderError) return { kind: "skipped", reason: `the plan cannot be rendered: ${error.message}` };
-    throw error;
-  }
+  return hardeningSummary(prepareProjectMachine(projectDir, plan.machine, plan.config.configRoot, { plan }));
 }
 
 export function hardeningFailed(summary: HardeningSummary): boolean {

@@ -1,4 +1,4 @@
-import { formatFinding } from "../config/finding";
+import { Finding, formatFinding } from "../config/finding";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { HARDENING_CHECK_IDS } from "../render/spec";
 import { HardeningSummary } from "./planHardening";
@@ -83,7 +83,8 @@ export function hardeningToText(summary: HardeningSummary): string[] {
   return out;
 }
 
-export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | null = null): string {
+/** `findings`: the plan's and those of the later steps (images, render, hardening); default the plan's. */
+export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | null = null, findings: readonly Finding[] = plan.findings): string {
   const out: string[] = [];
   const { config } = plan;
   out.push(`Plan for ${plan.machine} from ${config.configRoot} (override: ${config.override ?? "none"})`);
@@ -125,10 +126,10 @@ export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | n
     out.push(...hardeningToText(hardening));
   }
   out.push("");
-  const errors = plan.findings.filter((f) => f.severity === "error").length;
-  const warnings = plan.findings.filter((f) => f.severity === "warning").length;
-  out.push(`Findings: ${errors} errors, ${warnings} warnings, ${plan.findings.length - errors - warnings} notes`);
-  for (const f of plan.findings) out.push(`  ${formatFinding(f)}`);
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const warnings = findings.filter((f) => f.severity === "warning").length;
+  out.push(`Findings: ${errors} errors, ${warnings} warnings, ${findings.length - errors - warnings} notes`);
+  for (const f of findings) out.push(`  ${formatFinding(f)}`);
   return out.join("\n");
 }
 

@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { hasErrors } from "../config/finding";
 import { Machine, MACHINES } from "../config/machine";
 import { Environment } from "../config/substituteEnvironment";
 import { prometheusTargets, targetsFile, targetsJson } from "../monitoring/prometheusTargets";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../plan/deploymentPlan";
+import { prepareProjectMachine } from "../pipeline/prepareMachine";
 import { renderActionPlan } from "../report/actionPlanReport";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
@@ -37,9 +37,15 @@ export function runReportCommand(argv: readonly string[], env: Environment): Com
     // Substitution treats an empty PORT_OFFSET as unset, so the report says 0 then too.
     portOffset: (env["PORT_OFFSET"] ?? "").trim() === "" ? "0" : env["PORT_OFFSET"]!.trim(),
   });
-  const exitCode = MACHINES.some((m) => hasErrors(plans[m].findings)) ? 1 : 0;
+  // The same step plan, compose and the Pulumi program take: the report fails for what they refuse.
+  const refusals = MACHINES.flatMap((m) => {
+    const outcome = prepareProjectMachine(PROJECT_ROOT, m, configRoot, { plan: plans[m] });
+    return outcome.ok ? [] : [outcome.refusal];
+  });
+  const exitCode = refusals.length > 0 ? 1 : 0;
+  const refused = refusals.map((r) => `${r}\n`).join("");
   if (out === undefined) {
-    return { exitCode, stdout: report, stderr: "Prometheus targets not written: give --out FILE to write monitoring/<machine>.targets.json beside the report.\n" };
+    return { exitCode, stdout: report, stderr: `${refused}Prometheus targets not written: give --out FILE to write monitoring/<machine>.targets.json beside the report.\n` };
   }
 
   const written = [out, ...MACHINES.map((m) => path.join(path.dirname(out!), targetsFile(m)))];
@@ -54,7 +60,7 @@ export function runReportCommand(argv: readonly string[], env: Environment): Com
     fs.writeFileSync(file, targetsJson(prometheusTargets(plans[m])));
   }
   const counts = MACHINES.map((m) => `${m} ${prometheusTargets(plans[m]).length}`).join(", ");
-  return { exitCode, stdout: `Wrote ${written[0]}\nWrote ${written.slice(1).join(" and ")} (Prometheus targets: ${counts})\n`, stderr: "" };
+  return { exitCode, stdout: `Wrote ${written[0]}\nWrote ${written.slice(1).join(" and ")} (Prometheus targets: ${counts})\n`, stderr: refused };
 }
 
 if (require.main === module) {

@@ -7,7 +7,6 @@ import { generateRequirements, GeneratedRequirements } from "../requirements/gen
 import { normalizeDistribution } from "../requirements/groupRequirements";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../requirements/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
-import { formatScanWarning } from "../requirements/scanWarning";
 import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 
 const USAGE = `usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]
@@ -117,7 +116,7 @@ function summary(configRoot: string, outDir: string, result: GeneratedRequiremen
   if (removed.length > 0) lines.push(`Removed files generated for groups that no longer exist: ${removed.join(", ")}`);
   const unmapped = result.groups.flatMap((g) => g.unmapped.map((d) => `${d} (${g.group})`));
   if (unmapped.length > 0) lines.push(`Unmapped, verify (installed under the import name): ${unmapped.join(", ")}`);
-  lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatScanWarning(w)}`));
+  lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatFinding(w)}`));
   return lines;
 }
 

@@ -4,26 +4,14 @@
  * program builds, the same `renderMachine` specs, and the same refusals as a deploy (plan
  * errors, a plan without containers, a render error, a failed hardening check).
  */
-import { formatFinding } from "../config/finding";
+import { Finding, finding } from "../config/finding";
 import { Machine, MACHINES, otherMachine } from "../config/machine";
-import { failureLines } from "../hardening/evaluate";
-import { machineHardening } from "../hardening/machineReport";
-import { imageRefusal, resolveGroupImages } from "../images/resolveGroupImages";
-import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
-import { planEnvironment } from "../program/planEnvironment";
-import { planRefusal } from "../program/planRefusal";
-import { projectStackSettings } from "../program/projectStackSettings";
-import { StackSettings } from "../program/stackSettings";
-import { renderMachine } from "../render/machineSpec";
-import { RenderError } from "../render/renderError";
+import { internalError, PrepareOutcome, prepareProjectMachine } from "../pipeline/prepareMachine";
 import { GroupImageSpec, MachineSpec } from "../render/spec";
 import { GeneratedFile } from "./composeModel";
 import { composeMachine, composeNetwork, FILES_DIR, machineFileName, NETWORK_FILE_NAME, PROJECT_NAME } from "./composeProject";
 import { ComposeExportError } from "./composeService";
 import { composeYaml } from "./composeYaml";
-
-/** The containers run CONFIG_OVERRIDE=docker, so the plan does too (as src/program/runProgram.ts). */
-export const COMPOSE_CONFIG_OVERRIDE = "docker";
 
 export interface ComposeExport {
   readonly machine: Machine;
@@ -34,37 +22,14 @@ export interface ComposeExport {
   readonly variables: readonly string[];
 }
 
-export type ExportOutcome = { readonly ok: true; readonly export: ComposeExport } | { readonly ok: false; readonly problems: readonly string[] };
+/** Refused: `problems` as printed (refusal headlines and findings), `findings` every finding behind them. */
+export type ExportOutcome =
+  | { readonly ok: true; readonly export: ComposeExport }
+  | { readonly ok: false; readonly problems: readonly string[]; readonly findings: readonly Finding[] };
 
-type Rendered = { ok: true; settings: StackSettings; spec: MachineSpec; images: readonly GroupImageSpec[] } | { ok: false; problems: string[] };
-
-/** One host's settings and spec, refused as a deploy would refuse it. */
-export function renderHost(projectDir: string, machine: Machine, configRoot: string): Rendered {
-  const parsed = projectStackSettings(projectDir, machine, configRoot);
-  if (!parsed.ok) return { ok: false, problems: [`The ${machine} stack settings are invalid:`, ...parsed.findings.map(formatFinding)] };
-  const settings = parsed.settings;
-  const plan = buildDeploymentPlan({
-    configRoot: settings.configRoot,
-    machine,
-    env: planEnvironment(settings),
-    override: COMPOSE_CONFIG_OVERRIDE,
-    vramCapacityMb: settings.vramCapacityMb ?? undefined,
-  });
-  const refusal = planRefusal(plan);
-  if (refusal !== null) return { ok: false, problems: [refusal] };
-  // The group images as the program resolves them (built: content-tagged, from the config root).
-  const images = resolveGroupImages({ plan, configRoot: settings.configRoot, images: settings.images, env: planEnvironment(settings) });
-  if (!images.ok) return { ok: false, problems: [imageRefusal(machine, settings.configRoot, images.problems)] };
-  let spec: MachineSpec;
-  try {
-    spec = renderMachine(plan, settings, images.images);
-  } catch (error) {
-    if (error instanceof RenderError) return { ok: false, problems: [`The ${machine} plan cannot be rendered: ${error.message}`] };
-    throw error;
-  }
-  const failures = failureLines(machineHardening(spec));
-  if (failures.length > 0) return { ok: false, problems: [`The ${machine} containers fail hardening checks:`, ...failures] };
-  return { ok: true, settings, spec, images: images.images };
+/** One host, prepared (settings, plan, images, render, hardening) as a deploy prepares it. */
+export function renderHost(projectDir: string, machine: Machine, configRoot: string): PrepareOutcome {
+  return prepareProjectMachine(projectDir, machine, configRoot);
 }
 
 function machineHeader(machine: Machine, variables: readonly string[], spec: MachineSpec, images: readonly GroupImageSpec[]): string[] {
@@ -112,14 +77,15 @@ export function referencedVariables(text: string): string[] {
 
 /** Renders both hosts and returns `machine`'s compose file, the shared network file and generated files. */
 export function exportCompose(projectDir: string, machine: Machine, configRoot: string): ExportOutcome {
-  const hosts = {} as Record<Machine, Rendered>;
+  const hosts = {} as Record<Machine, PrepareOutcome>;
   for (const m of [machine, otherMachine(machine)]) hosts[m] = renderHost(projectDir, m, configRoot);
   const problems = MACHINES.flatMap((m) => {
     const h = hosts[m];
-    return h.ok ? [] : m === machine ? h.problems : [`The network file needs ${m} too:`, ...h.problems];
+    return h.ok ? [] : m === machine ? [h.refusal] : [`The network file needs ${m} too:`, h.refusal];
   });
-  if (problems.length > 0) return { ok: false, problems };
-  const ok = hosts as Record<Machine, Extract<Rendered, { ok: true }>>;
+  if (problems.length > 0) return { ok: false, problems, findings: MACHINES.flatMap((m) => { const h = hosts[m]; return h.ok ? [] : h.findings; }) };
+  const ok = hosts as Record<Machine, Extract<PrepareOutcome, { ok: true }>>;
+  const at = { file: `Pulumi.${machine}.yaml`, line: 1 };
   try {
     const exported = composeMachine(ok[machine].spec, ok[machine].images);
     const network = composeNetwork(
@@ -140,7 +106,7 @@ export function exportCompose(projectDir: string, machine: Machine, configRoot: 
       },
     };
   } catch (error) {
-    if (error instanceof ComposeExportError) return { ok: false, problems: [error.message] };
-    throw error;
+    const problem = error instanceof ComposeExportError ? finding("error", "compose-export", error.message, at) : internalError(error, at);
+    return { ok: false, problems: [problem.message], findings: [problem] };
   }
 }

@@ -3,7 +3,10 @@ import { SourceLocation } from "./sourceLocation";
 
 export type Severity = "error" | "warning" | "info";
 
-/** Stable codes: scripts and tests match on these, so never rename one. */
+/**
+ * The one kind of problem every step reports (config, stack settings, images, the import scan,
+ * rendering, hardening, the compose export). Stable codes: scripts and tests match on these, so never rename one.
+ */
 export type FindingCode =
   // input problems
   | "yaml-syntax"
@@ -27,7 +30,27 @@ export type FindingCode =
   | "unknown-agent-in-group"
   | "vram-over-capacity"
   | "host-port-clash"
-  | "group-cycle";
+  | "group-cycle"
+  // group images (src/images/readImageInputs.ts)
+  | "missing-requirements"
+  | "stale-requirements"
+  | "missing-script"
+  | "missing-dockerignore"
+  | "invalid-system-package"
+  | "unreadable-file"
+  // import scan (src/requirements/importScanner.ts); warnings, they never stop the generator
+  | "script-outside-root"
+  | "unresolved-module"
+  | "bad-relative-import"
+  | "python-syntax"
+  // rendering the containers (src/render/machineSpec.ts)
+  | "render"
+  // a rendered container failing a hardening check (src/hardening)
+  | "hardening-check"
+  // the compose export's own consistency checks (src/compose)
+  | "compose-export"
+  // an exception the pipeline did not expect: a bug, reported instead of a stack trace
+  | "internal-error";
 
 export interface Finding {
   readonly severity: Severity;

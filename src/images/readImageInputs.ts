@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { MACHINES } from "../config/machine";
+import { Finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
@@ -21,20 +22,6 @@ export function templateFile(template: ImageTemplate): string {
   return path.join(DOCKER_DIR, `Dockerfile.${template}`);
 }
 
-/** Why a group's image cannot be built; found before anything is registered. */
-export type ImageProblemCode = "missing-requirements" | "stale-requirements" | "missing-script" | "missing-dockerignore" | "invalid-system-package" | "unreadable-file";
-
-export interface ImageProblem {
-  readonly code: ImageProblemCode;
-  /** Config-root-relative file (or the config file that names an agent) and line. */
-  readonly file: string;
-  readonly line: number;
-  readonly message: string;
-}
-
-export function formatImageProblem(p: ImageProblem): string {
-  return `ERROR [${p.code}] ${p.file}:${p.line}: ${p.message}`;
-}
 
 export interface ImageInputsRequest {
   readonly plan: DeploymentPlan;
@@ -46,7 +33,8 @@ export interface ImageInputsRequest {
 
 export interface ImageInputs {
   readonly inputs: readonly GroupImageInput[];
-  readonly problems: readonly ImageProblem[];
+  /** Why a group's image cannot be built (errors; file config-root-relative, or the config file naming an agent). */
+  readonly problems: readonly Finding[];
 }
 
 /**
@@ -58,11 +46,11 @@ export interface ImageInputs {
  */
 export function readImageInputs(request: ImageInputsRequest): ImageInputs {
   const { plan, configRoot } = request;
-  const problems: ImageProblem[] = [];
+  const problems: Finding[] = [];
   const generateHint = `run \`npm run requirements -- --config-root ${configRoot}\` first`;
   const bytes = new Map<string, Buffer | null>();
   /** A config-root-relative file's bytes; null (and a problem) when it cannot be read. */
-  const read = (relative: string, missing: () => ImageProblem): Buffer | null => {
+  const read = (relative: string, missing: () => Finding): Buffer | null => {
     if (bytes.has(relative)) return bytes.get(relative)!;
     let content: Buffer | null = null;
     try {
@@ -75,6 +63,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
   };
   const requirement = (file: string): Buffer | null =>
     read(requirementsPath(file), () => ({
+      severity: "error",
       code: "missing-requirements",
       file: requirementsPath(file),
       line: 1,
@@ -82,6 +71,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     }));
 
   const dockerignore = read(DOCKERIGNORE, () => ({
+    severity: "error",
     code: "missing-dockerignore",
     file: DOCKERIGNORE,
     line: 1,
@@ -91,6 +81,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
   const launcher = requirement(LAUNCHER_FILE);
   if (launcher !== null && !launcher.equals(fs.readFileSync(LAUNCHER_SOURCE))) {
     problems.push({
+      severity: "error",
       code: "stale-requirements",
       file: requirementsPath(LAUNCHER_FILE),
       line: 1,
@@ -109,6 +100,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     const found = new Set(scan.foundAgents);
     for (const agent of container.agents.filter((a) => !found.has(a.name))) {
       problems.push({
+        severity: "error",
         code: "missing-script",
         file: agent.source.file,
         line: agent.source.line,
@@ -126,6 +118,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
       systemPackages = parsed.packages;
       for (const line of parsed.invalid) {
         problems.push({
+          severity: "error",
           code: "invalid-system-package",
           file: requirementsPath(systemFile(group)),
           line: 1,
@@ -157,8 +150,8 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
   return { inputs, problems: problems.sort((a, b) => ordinal(a.file, b.file) || a.line - b.line || ordinal(a.code, b.code) || ordinal(a.message, b.message)) };
 }
 
-function unreadable(file: string, error: unknown): ImageProblem {
-  return { code: "unreadable-file", file, line: 1, message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}` };
+function unreadable(file: string, error: unknown): Finding {
+  return { severity: "error", code: "unreadable-file", file, line: 1, message: `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}` };
 }
 
 /**
@@ -166,7 +159,7 @@ function unreadable(file: string, error: unknown): ImageProblem {
  * groups changed since): the image would install the wrong packages. Either of the command's
  * runs counts as current: for both machines (its default) or for this machine alone (--machine).
  */
-function staleRequirements(request: ImageInputsRequest, onDisk: ReadonlyMap<string, Buffer | null>): ImageProblem[] {
+function staleRequirements(request: ImageInputsRequest, onDisk: ReadonlyMap<string, Buffer | null>): Finding[] {
   const { plan, configRoot, env } = request;
   const names = [BASE_FILE, ...plan.containers.flatMap((c) => [groupFile(c.name), systemFile(c.name)])].sort(ordinal);
   let stale: string[] | null = null;
@@ -178,6 +171,7 @@ function staleRequirements(request: ImageInputsRequest, onDisk: ReadonlyMap<stri
     stale ??= differing;
   }
   return (stale ?? []).map((name) => ({
+    severity: "error",
     code: "stale-requirements" as const,
     file: requirementsPath(name),
     line: 1,

@@ -1,12 +1,13 @@
+import { Finding, formatFinding } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { ImageSettings } from "../render/deploymentSettings";
 import { prebuiltGroupImages } from "../render/groupImages";
 import { GroupImageSpec } from "../render/spec";
 import { buildGroupImage } from "./groupImage";
-import { formatImageProblem, ImageProblem, readImageInputs } from "./readImageInputs";
+import { readImageInputs } from "./readImageInputs";
 
-export type GroupImagesOutcome = { readonly ok: true; readonly images: readonly GroupImageSpec[] } | { readonly ok: false; readonly problems: readonly ImageProblem[] };
+export type GroupImagesOutcome = { readonly ok: true; readonly images: readonly GroupImageSpec[] } | { readonly ok: false; readonly problems: readonly Finding[] };
 
 export interface GroupImagesRequest {
   readonly plan: DeploymentPlan;
@@ -31,9 +32,9 @@ export function resolveGroupImages(request: GroupImagesRequest): GroupImagesOutc
 }
 
 /** The RunError text: what is wrong with each image, and the two ways out. */
-export function imageRefusal(machine: string, configRoot: string, problems: readonly ImageProblem[]): string {
+export function imageRefusal(machine: string, configRoot: string, problems: readonly Finding[]): string {
   return [
     `The ${machine} images cannot be built from ${configRoot}; nothing was deployed. Fix these (usually: npm run requirements -- --config-root ${configRoot}) and run again, or set imageMode to prebuilt:`,
-    ...problems.map(formatImageProblem),
+    ...problems.map(formatFinding),
   ].join("\n");
 }

@@ -1,16 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Finding, formatFinding } from "../config/finding";
 import { FileSdTarget, prometheusTargets } from "../monitoring/prometheusTargets";
-import { DeploymentPlan } from "../plan/deploymentPlan";
-import type { PlanOptions } from "../plan/buildDeploymentPlan";
+import { CONFIG_OVERRIDE, PlanBuilder, prepareMachine } from "../pipeline/prepareMachine";
 import { Endpoints, GpuAllocationTable } from "../render/spec";
-import { deployMachine } from "./deployMachine";
-import { planEnvironment } from "./planEnvironment";
+import { createMachine } from "./deployMachine";
 import { formatRefusal } from "./planRefusal";
 import { StackInputs } from "./stackInputs";
 import { parseStackSettings } from "./stackSettings";
 
-export type PlanBuilder = (options: PlanOptions) => DeploymentPlan;
+export type { PlanBuilder } from "../pipeline/prepareMachine";
+export { CONFIG_OVERRIDE } from "../pipeline/prepareMachine";
 
 export interface ProgramOutputs {
   readonly endpoints: pulumi.Output<Endpoints>;
@@ -20,9 +19,6 @@ export interface ProgramOutputs {
   /** Prometheus file_sd targets: every agent's /metrics on this host's Docker network. */
   readonly monitoringTargets: pulumi.Output<FileSdTarget[]>;
 }
-
-/** The containers always run the docker override (CONFIG_OVERRIDE=docker), so the plan does too. */
-export const CONFIG_OVERRIDE = "docker";
 
 /**
  * The whole program: validate settings, build the plan, refuse a bad plan before any resource
@@ -37,15 +33,10 @@ export function runProgram(
   if (!parsed.ok) {
     throw new pulumi.RunError(formatRefusal(`The settings of stack ${inputs.stack} are invalid; nothing was deployed:`, parsed.findings));
   }
-  const settings = parsed.settings;
-  const plan = buildPlan({
-    configRoot: settings.configRoot,
-    machine: settings.machine,
-    env: planEnvironment(settings),
-    override: CONFIG_OVERRIDE,
-    vramCapacityMb: settings.vramCapacityMb ?? undefined,
-  });
-  const machine = deployMachine(settings, plan, {
+  const prepared = prepareMachine(parsed.settings, { buildPlan, override: CONFIG_OVERRIDE });
+  if (!prepared.ok) throw new pulumi.RunError(prepared.refusal);
+  const { plan } = prepared;
+  const machine = createMachine(prepared, {
     natsLeafPassword: inputs.secret("natsLeafPassword"),
     natsPassword: inputs.secret("natsPassword"),
     redisPassword: inputs.secret("redisPassword"),

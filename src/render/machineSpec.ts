@@ -1,6 +1,8 @@
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { renderAgentContainer } from "./agentContainer";
+import { Finding, finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
+import { SourceLocation } from "../config/sourceLocation";
 import { DeploymentSettings } from "./deploymentSettings";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE } from "./infrastructure";
 import { NATS_KEY, NATS_STORE_INIT_KEY, REDIS_KEY } from "./names";
@@ -47,24 +49,31 @@ export function machineContainers(spec: MachineSpec): ContainerSpec[] {
   return [spec.natsStoreInit, spec.nats, spec.redis, ...spec.groups];
 }
 
+export type RenderOutcome = { readonly ok: true; readonly spec: MachineSpec } | { readonly ok: false; readonly findings: readonly Finding[] };
+
 /**
- * Everything one machine runs, as plain data. Throws RenderError on a plan it cannot render.
+ * Everything one machine runs, as plain data, or every reason it cannot be rendered (findings
+ * with code `render`, at the group's place in the config; all groups are tried in one pass).
  * `images` (from src/images, one per group) name each group's image exactly; without them a
- * built group's image is its untagged repository (see groupImageReference).
+ * built group's image is its untagged repository (see groupImageReference). The sub-renderers
+ * throw RenderError; this is the one place that turns it into a finding.
  */
-export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings, images?: readonly GroupImageSpec[]): MachineSpec {
+export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings, images?: readonly GroupImageSpec[]): RenderOutcome {
+  const findings: Finding[] = [];
+  const stackFile: SourceLocation = { file: `Pulumi.${settings.machine}.yaml`, line: 1 };
+  const configFile: SourceLocation = { file: plan.config.files[0] ?? stackFile.file, line: 1 };
+  const problem = (message: string, at: SourceLocation) => findings.push(finding("error", "render", message, at));
   if (plan.machine !== settings.machine) {
-    throw new RenderError(`the plan is for ${plan.machine} but the stack deploys ${settings.machine}`);
+    problem(`the plan is for ${plan.machine} but the stack deploys ${settings.machine}`, stackFile);
+    return { ok: false, findings };
   }
   const started = new Set<string>([NATS_KEY, REDIS_KEY]);
   for (const c of plan.containers) {
     const reserved = RESERVED_KEYS[c.name];
-    if (reserved !== undefined) {
-      throw new RenderError(`container group ${c.name} takes the name of ${reserved}; rename the group`);
-    }
+    if (reserved !== undefined) problem(`container group ${c.name} takes the name of ${reserved}; rename the group`, c.source);
     // Containers are created in plan order, so each dependency must come earlier.
     const late = c.dependsOn.filter((d) => !started.has(d));
-    if (late.length > 0) throw new RenderError(`container ${c.name} depends on ${late.join(", ")}, which the plan does not start before it`);
+    if (late.length > 0) problem(`container ${c.name} depends on ${late.join(", ")}, which the plan does not start before it`, c.source);
     started.add(c.name);
   }
   const imageOf = new Map((images ?? []).map((i) => [i.key, i]));
@@ -73,18 +82,36 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
     const missing = plan.containers.filter((c) => !imageOf.has(c.name)).map((c) => c.name);
     const extra = [...imageOf.keys()].filter((k) => !planned.has(k));
     if (missing.length > 0 || extra.length > 0 || imageOf.size !== images.length) {
-      throw new RenderError(`the group images (${[...imageOf.keys()].join(", ")}) do not match the planned groups (${[...planned].join(", ")})`);
+      problem(`the group images (${[...imageOf.keys()].join(", ")}) do not match the planned groups (${[...planned].join(", ")})`, configFile);
     }
   }
+  if (findings.length > 0) return { ok: false, findings };
+  const attempt = <T>(at: SourceLocation, render: () => T): T | null => {
+    try {
+      return render();
+    } catch (error) {
+      if (!(error instanceof RenderError)) throw error;
+      problem(error.message, at);
+      return null;
+    }
+  };
+  const natsStoreInit = attempt(stackFile, () => renderNatsStoreInit(settings));
+  const nats = attempt(stackFile, () => renderNatsContainer(settings));
+  const redis = attempt(stackFile, () => renderRedisContainer(settings));
+  const groups = plan.containers.map((c) => attempt(c.source, () => renderAgentContainer(plan, c, settings, imageOf.get(c.name))));
+  if (natsStoreInit === null || nats === null || redis === null || findings.length > 0) return { ok: false, findings };
   return {
-    machine: plan.machine,
-    networkName: settings.networkName,
-    volumes: ALL_VOLUMES,
-    natsStoreInit: renderNatsStoreInit(settings),
-    nats: renderNatsContainer(settings),
-    redis: renderRedisContainer(settings),
-    groups: plan.containers.map((c) => renderAgentContainer(plan, c, settings, imageOf.get(c.name))),
-    gpuAllocation: renderGpuAllocation(plan),
-    endpoints: renderEndpoints(settings),
+    ok: true,
+    spec: {
+      machine: plan.machine,
+      networkName: settings.networkName,
+      volumes: ALL_VOLUMES,
+      natsStoreInit,
+      nats,
+      redis,
+      groups: groups.filter((g): g is ContainerSpec => g !== null),
+      gpuAllocation: renderGpuAllocation(plan),
+      endpoints: renderEndpoints(settings),
+    },
   };
 }

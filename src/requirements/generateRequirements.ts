@@ -8,7 +8,7 @@ import { groupRequirements, GroupRequirements } from "./groupRequirements";
 import { ImportScanner } from "./importScanner";
 import { ModuleResolver } from "./moduleResolver";
 import { baseDistributions, requirementsFiles } from "./requirementsFiles";
-import { ScanWarning, sortScanWarnings } from "./scanWarning";
+import { sortScanWarnings } from "./scanWarning";
 
 export interface GenerateOptions {
   readonly configRoot: string;
@@ -31,7 +31,7 @@ export interface GeneratedRequirements {
   readonly base: readonly string[];
   /** File name -> text, sorted by name; empty when failed. */
   readonly files: ReadonlyMap<string, string>;
-  readonly warnings: readonly ScanWarning[];
+  readonly warnings: readonly Finding[];
   readonly scannedFiles: number;
 }
 
@@ -60,7 +60,7 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
 
   const scanner = new ImportScanner(new ModuleResolver(options.configRoot));
   const groups: GroupRequirements[] = [];
-  const warnings: ScanWarning[] = [];
+  const warnings: Finding[] = [];
   const scanned = new Set<string>();
   for (const container of [...containers].sort((a, b) => ordinal(a.name, b.name))) {
     const scan = scanner.scan(container.agents);

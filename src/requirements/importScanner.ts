@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
+import { Finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { SourceLocation } from "../config/sourceLocation";
 import { ModuleOrigin, ModuleResolver, packageOf } from "./moduleResolver";
 import { ParsedImports, parsePythonImports, PythonImport } from "./pythonImports";
-import { ScanWarning, sortScanWarnings } from "./scanWarning";
+import { sortScanWarnings } from "./scanWarning";
 
 /** What the scan needs of an agent. */
 export interface ScanEntry {
@@ -26,7 +27,7 @@ export interface ImportScan {
   readonly files: readonly string[];
   /** Agents whose script exists; sorted. */
   readonly foundAgents: readonly string[];
-  readonly warnings: readonly ScanWarning[];
+  readonly warnings: readonly Finding[];
 }
 
 /**
@@ -40,7 +41,7 @@ export class ImportScanner {
   constructor(private readonly resolver: ModuleResolver) {}
 
   scan(entries: readonly ScanEntry[]): ImportScan {
-    const warnings: ScanWarning[] = [];
+    const warnings: Finding[] = [];
     const thirdParty = new Map<string, boolean>();
     // file -> reached only through fallbacks so far; a required path upgrades and re-visits it.
     const reached = new Map<string, boolean>();
@@ -60,11 +61,11 @@ export class ImportScanner {
     for (const entry of entries) {
       const script = entry.scriptPath.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
       if (path.isAbsolute(script) || script.split("/").includes("..")) {
-        warnings.push({ code: "script-outside-root", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} is outside the config root; it is not scanned` });
+        warnings.push({ severity: "warning", code: "script-outside-root", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} is outside the config root; it is not scanned` });
         continue;
       }
       if (this.resolver.entry(script) !== "file") {
-        warnings.push({ code: "missing-script", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} does not exist under the config root; its imports are unknown` });
+        warnings.push({ severity: "warning", code: "missing-script", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} does not exist under the config root; its imports are unknown` });
         continue;
       }
       foundAgents.push(entry.name);
@@ -79,10 +80,10 @@ export class ImportScanner {
       if (reached.get(file) !== fallback) continue; // superseded by a required visit
       const parsed = this.parse(file);
       if (typeof parsed === "string") {
-        warnings.push({ code: "unreadable-file", file, line: 1, message: parsed });
+        warnings.push({ severity: "warning", code: "unreadable-file", file, line: 1, message: parsed });
         continue;
       }
-      for (const p of parsed.problems) warnings.push({ code: "python-syntax", file, line: p.line, message: `${p.message}; imports after it may be missed` });
+      for (const p of parsed.problems) warnings.push({ severity: "warning", code: "python-syntax", file, line: p.line, message: `${p.message}; imports after it may be missed` });
       for (const imp of parsed.imports) this.follow(file, imp, fallback || imp.fallback, { thirdParty, warnings, enqueue });
     }
 
@@ -98,7 +99,7 @@ export class ImportScanner {
     file: string,
     imp: PythonImport,
     fallback: boolean,
-    out: { thirdParty: Map<string, boolean>; warnings: ScanWarning[]; enqueue: (files: readonly string[], fallback: boolean) => void },
+    out: { thirdParty: Map<string, boolean>; warnings: Finding[]; enqueue: (files: readonly string[], fallback: boolean) => void },
   ): void {
     const written = `${".".repeat(imp.level)}${imp.module}`;
     const where = fallback ? " (in an ImportError fallback)" : "";
@@ -109,7 +110,7 @@ export class ImportScanner {
       const up = imp.level - 1;
       if (up >= pkg.length) {
         const context = pkg.length === 0 ? "a top-level module has no package" : `${file} is in package ${pkg.join(".")}`;
-        out.warnings.push({ code: "bad-relative-import", file, line: imp.line, message: `relative import ${written} goes above the top-level package (${context})${where}` });
+        out.warnings.push({ severity: "warning", code: "bad-relative-import", file, line: imp.line, message: `relative import ${written} goes above the top-level package (${context})${where}` });
         return;
       }
       parts = [...pkg.slice(0, pkg.length - up), ...(imp.module === "" ? [] : imp.module.split("."))];
@@ -125,7 +126,7 @@ export class ImportScanner {
       return;
     }
     if (origin.kind === "unresolved") {
-      out.warnings.push({ code: "unresolved-module", file, line: imp.line, message: `cannot resolve local module ${parts.join(".")} (imported as ${written})${where}: ${origin.reason}` });
+      out.warnings.push({ severity: "warning", code: "unresolved-module", file, line: imp.line, message: `cannot resolve local module ${parts.join(".")} (imported as ${written})${where}: ${origin.reason}` });
       return;
     }
     out.enqueue(origin.files, fallback);

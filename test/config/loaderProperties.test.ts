@@ -100,6 +100,20 @@ const FINDING_CODES: Readonly<Record<FindingCode, true>> = {
   "vram-over-capacity": true,
   "host-port-clash": true,
   "group-cycle": true,
+  "missing-requirements": true,
+  "stale-requirements": true,
+  "missing-script": true,
+  "missing-dockerignore": true,
+  "invalid-system-package": true,
+  "unreadable-file": true,
+  "script-outside-root": true,
+  "unresolved-module": true,
+  "bad-relative-import": true,
+  "python-syntax": true,
+  "render": true,
+  "hardening-check": true,
+  "compose-export": true,
+  "internal-error": true,
 };
 const SEVERITIES = new Set(["error", "warning", "info"]);
 const STACK_CONFIG = "Pulumi stack config";

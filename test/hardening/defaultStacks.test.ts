@@ -9,7 +9,8 @@ import { ContainerReport, evaluateContainer, HARDENING_CHECKS, isContainerRole, 
 import { Machine } from "../../src/config/machine";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { parseStackSettings, planEnvironment, runProgram, StackSettings } from "../../src/program";
-import { ContainerRole, HardeningCheckId, machineContainers, renderMachine } from "../../src/render";
+import { ContainerRole, HardeningCheckId, machineContainers } from "../../src/render";
+import { renderedSpec } from "../support/renderedSpec";
 import { fakeStackInputs } from "../support/fakeStackInputs";
 import { mockPulumi, Registration } from "../support/pulumiMocks";
 import { PROJECT_DIR, stackRawSettings } from "../support/stackFiles";
@@ -53,7 +54,7 @@ async function runStack(machine: Machine, extra: Readonly<Record<string, string>
   runProgram(inputs, buildDeploymentPlan, () => undefined);
   await run.settle();
   const plan = buildDeploymentPlan({ configRoot: settings.configRoot, machine, env: planEnvironment(settings), override: "docker" });
-  const specs = machineContainers(renderMachine(plan, settings));
+  const specs = machineContainers(renderedSpec(plan, settings));
   return {
     settings,
     containers: run.registrations.filter((r) => r.type === CONTAINER),

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { runRequirementsCommand } from "../../src/cli/requirementsCommand";
-import { buildGroupImage, BuildImageSettings, formatImageProblem, GroupImagesOutcome, imageRefusal, readImageInputs, resolveGroupImages, templateFile } from "../../src/images";
+import { formatFinding } from "../../src/config/finding";
+import { buildGroupImage, BuildImageSettings, GroupImagesOutcome, imageRefusal, readImageInputs, resolveGroupImages, templateFile } from "../../src/images";
 import { ImageSettings } from "../../src/render";
 import { GroupImageSpec } from "../../src/render/spec";
 import { buildableRoot, generateRequirementsInto, planOf, removeConfigRoot, writeFile } from "./imageFixture";
@@ -16,7 +17,7 @@ function resolve(root: string, machine: "mainpc" | "pc2" = "mainpc", images: Ima
 
 function images(root: string, machine: "mainpc" | "pc2" = "mainpc"): Record<string, GroupImageSpec> {
   const outcome = resolve(root, machine);
-  assert.ok(outcome.ok, outcome.ok ? "" : outcome.problems.map(formatImageProblem).join("\n"));
+  assert.ok(outcome.ok, outcome.ok ? "" : outcome.problems.map(formatFinding).join("\n"));
   return Object.fromEntries(outcome.images.map((i) => [i.key, i]));
 }
 
@@ -149,7 +150,7 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     const outcome = resolve(r);
     assert.ok(!outcome.ok);
     const hint = `run \`npm run requirements -- --config-root ${r}\` first`;
-    assert.deepStrictEqual(outcome.problems.map(formatImageProblem), [
+    assert.deepStrictEqual(outcome.problems.map(formatFinding), [
       `ERROR [missing-requirements] requirements/base.txt:1: the generated requirements/base.txt does not exist in the build context ${r}; ${hint}`,
       `ERROR [missing-requirements] requirements/core.system.txt:1: the generated requirements/core.system.txt does not exist in the build context ${r}; ${hint}`,
       `ERROR [missing-requirements] requirements/core.txt:1: the generated requirements/core.txt does not exist in the build context ${r}; ${hint}`,
@@ -173,7 +174,7 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     const outcome = resolve(r);
     assert.ok(!outcome.ok);
     const again = `run \`npm run requirements -- --config-root ${r}\` again`;
-    assert.deepStrictEqual(outcome.problems.map(formatImageProblem), [
+    assert.deepStrictEqual(outcome.problems.map(formatFinding), [
       `ERROR [missing-dockerignore] .dockerignore:1: ${r} has no .dockerignore: every image would take .git, runtime data and secret files such as .env from the build context; copy docker/.dockerignore of ai-system-infra there`,
       `ERROR [missing-script] config/startup_config.v3.yaml:7: Beta's script_path main_pc_code/agents/beta.py is not a file under ${r}: the launcher could not start it and core could never turn healthy`,
       `ERROR [stale-requirements] requirements/core.txt:1: requirements/core.txt is out of date: the agents' imports or the docker groups changed since it was generated; ${again}`,

@@ -1,10 +1,11 @@
 import * as assert from "assert";
-import { ALL_VOLUMES, machineContainers, renderMachine, RenderError } from "../../src/render";
+import { ALL_VOLUMES, machineContainers } from "../../src/render";
+import { renderedSpec, renderRefusals } from "../support/renderedSpec";
 import { samplePlan, samplePc2Settings, sampleSettings } from "../support/samplePlan";
 
 describe("render/machineSpec", () => {
   it("renders NATS, Redis and every group in plan order, with the GPU table and endpoints", () => {
-    const spec = renderMachine(samplePlan(), sampleSettings());
+    const spec = renderedSpec(samplePlan(), sampleSettings());
     assert.deepStrictEqual(
       spec.groups.map((g) => g.key),
       ["core", "model-gpu", "language"],
@@ -32,18 +33,18 @@ describe("render/machineSpec", () => {
     const plan = samplePlan();
     const images = ["core", "model-gpu", "language"].map((key, i) => ({ key, reference: `ai-system-${key}:${String(i).repeat(16)}`, build: null }));
     assert.deepStrictEqual(
-      renderMachine(plan, sampleSettings(), images).groups.map((g) => g.image),
+      renderedSpec(plan, sampleSettings(), images).groups.map((g) => g.image),
       ["ai-system-core:0000000000000000", "ai-system-model-gpu:1111111111111111", "ai-system-language:2222222222222222"],
     );
     assert.deepStrictEqual(
-      renderMachine(plan, sampleSettings()).groups.map((g) => g.image),
+      renderedSpec(plan, sampleSettings()).groups.map((g) => g.image),
       ["ai-system-core:latest", "ai-system-model-gpu:latest", "ai-system-language:latest"],
     );
     for (const wrong of [images.slice(1), [...images, { key: "other", reference: "ai-system-other:x", build: null }], [...images, images[0]!]]) {
-      assert.throws(() => renderMachine(plan, sampleSettings(), wrong), (e: unknown) => e instanceof RenderError && /do not match the planned groups/.test(e.message));
+      assert.match(renderRefusals(plan, sampleSettings(), wrong).join("\n"), /^render: the group images .* do not match the planned groups/);
     }
     // NATS and Redis keep the images of their settings.
-    const spec = renderMachine(plan, sampleSettings(), images);
+    const spec = renderedSpec(plan, sampleSettings(), images);
     assert.deepStrictEqual([spec.natsStoreInit.image, spec.nats.image, spec.redis.image], ["nats:2.10-alpine", "nats:2.10-alpine", "redis:7-alpine"]);
   });
 
@@ -62,26 +63,17 @@ describe("render/machineSpec", () => {
   });
 
   it("refuses a plan for the other machine and a group named like a server", () => {
-    assert.throws(
-      () => renderMachine(samplePlan(), samplePc2Settings()),
-      (e: unknown) => e instanceof RenderError && e.message === "the plan is for mainpc but the stack deploys pc2",
-    );
+    assert.deepStrictEqual(renderRefusals(samplePlan(), samplePc2Settings()), ["render: the plan is for mainpc but the stack deploys pc2"]);
     const plan = samplePlan();
     const clash = { ...plan, containers: [{ ...plan.containers[0], name: "redis" }] };
-    assert.throws(
-      () => renderMachine(clash, sampleSettings()),
-      (e: unknown) => e instanceof RenderError && e.message === "container group redis takes the name of the redis server; rename the group",
-    );
+    assert.deepStrictEqual(renderRefusals(clash, sampleSettings()), ["render: container group redis takes the name of the redis server; rename the group"]);
     const initClash = { ...plan, containers: [{ ...plan.containers[0], name: "nats-store-init" }] };
-    assert.throws(
-      () => renderMachine(initClash, sampleSettings()),
-      (e: unknown) => e instanceof RenderError && e.message === "container group nats-store-init takes the name of the NATS store init container; rename the group",
-    );
+    assert.deepStrictEqual(renderRefusals(initClash, sampleSettings()), ["render: container group nats-store-init takes the name of the NATS store init container; rename the group"]);
   });
 
   it("lists every container in creation order: the NATS store init, NATS, Redis, then the groups", () => {
     assert.deepStrictEqual(
-      machineContainers(renderMachine(samplePlan(), sampleSettings())).map((c) => `${c.key}:${c.role}`),
+      machineContainers(renderedSpec(samplePlan(), sampleSettings())).map((c) => `${c.key}:${c.role}`),
       ["nats-store-init:volume-init", "nats:nats", "redis:redis", "core:agent-group", "model-gpu:agent-group", "language:agent-group"],
     );
   });
@@ -91,9 +83,6 @@ describe("render/machineSpec plan order", () => {
   it("refuses a group whose dependency the plan does not start before it", () => {
     const plan = samplePlan();
     const [core, modelGpu, language] = plan.containers;
-    assert.throws(
-      () => renderMachine({ ...plan, containers: [core, language, modelGpu] }, sampleSettings()),
-      (e: unknown) => e instanceof RenderError && e.message === "container language depends on model-gpu, which the plan does not start before it",
-    );
+    assert.deepStrictEqual(renderRefusals({ ...plan, containers: [core, language, modelGpu] }, sampleSettings()), ["render: container language depends on model-gpu, which the plan does not start before it"]);
   });
 });

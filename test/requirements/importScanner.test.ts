@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { ImportScan, ImportScanner, ScanEntry } from "../../src/requirements/importScanner";
 import { ModuleResolver } from "../../src/requirements/moduleResolver";
-import { formatScanWarning } from "../../src/requirements/scanWarning";
+import { formatFinding } from "../../src/config/finding";
 import { withConfigRoot } from "../support/tempConfigRoot";
 
 const lines = (...text: string[]): string => `${text.join("\n")}\n`;
@@ -53,7 +53,7 @@ describe("import scan", () => {
     const result = scan({ "agents/ok.py": "import msgpack\n" }, ["agents/gone.py", "./agents/ok.py", "../outside.py"]);
     assert.deepStrictEqual(result.foundAgents, ["Agent2"]);
     assert.deepStrictEqual(thirdParty(result), ["msgpack"]);
-    assert.deepStrictEqual(result.warnings.map(formatScanWarning), [
+    assert.deepStrictEqual(result.warnings.map(formatFinding), [
       "WARNING [missing-script] config/startup_config.v3.yaml:10: Agent1's script_path agents/gone.py does not exist under the config root; its imports are unknown",
       "WARNING [script-outside-root] config/startup_config.v3.yaml:12: Agent3's script_path ../outside.py is outside the config root; it is not scanned",
     ]);
@@ -72,7 +72,7 @@ describe("import scan", () => {
       ["top.py", "pkg/inner/deep.py"],
     );
     assert.deepStrictEqual(thirdParty(result), ["aiohttp"]);
-    assert.deepStrictEqual(result.warnings.map(formatScanWarning), [
+    assert.deepStrictEqual(result.warnings.map(formatFinding), [
       "WARNING [bad-relative-import] pkg/inner/deep.py:1: relative import ... goes above the top-level package (pkg/inner/deep.py is in package pkg.inner)",
       "WARNING [bad-relative-import] top.py:1: relative import . goes above the top-level package (a top-level module has no package)",
       "WARNING [unresolved-module] top.py:2: cannot resolve local module common.missing (imported as common.missing): neither common/missing.py nor a package directory common/missing/ exists under the config root",
@@ -136,7 +136,7 @@ describe("import scan", () => {
     );
     assert.deepStrictEqual(thirdParty(result), ["legacy_utils.f (fallback)", "msgpack", "numpy", "redis", "scipy (fallback)", "simplejson (fallback)", "ujson"]);
     assert.deepStrictEqual(result.files, ["a.py", "b.py", "common/fast.py", "common/shared.py", "common/slow.py"]);
-    assert.deepStrictEqual(result.warnings.map(formatScanWarning), [
+    assert.deepStrictEqual(result.warnings.map(formatFinding), [
       "WARNING [unresolved-module] a.py:6: cannot resolve local module common.gone (imported as common.gone) (in an ImportError fallback): neither common/gone.py nor a package directory common/gone/ exists under the config root",
     ]);
   });
