@@ -2,7 +2,7 @@ import { ordinal } from "../config/ordinal";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { renderAgentEnvironment } from "./agentEnvironment";
 import { renderAgentAliases, renderPeerHostEntries } from "./agentNetwork";
-import { DeploymentSettings } from "./deploymentSettings";
+import { AgentRuntimeSettings } from "./deploymentSettings";
 import { groupImageReference } from "./groupImages";
 import { DROP_ALL_CAPABILITIES, MPS_IPC_EXCEPTION, processLimitException, renderLog, renderTmpfs, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderAgentHealthcheck } from "./healthchecks";
@@ -41,7 +41,7 @@ export function agentInternalPorts(container: ContainerPlan): number[] {
  * settings give, see groupImageReference) and runs the group launcher as its entrypoint, which
  * reads GROUP_AGENTS_JSON and takes no arguments: a group `command` is refused.
  */
-export function renderAgentContainer(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings, image?: GroupImageSpec): ContainerSpec {
+export function renderAgentContainer(plan: DeploymentPlan, container: ContainerPlan, settings: AgentRuntimeSettings, image?: GroupImageSpec): ContainerSpec {
   if (container.agents.length === 0) {
     throw new RenderError(`container ${container.name} has no agents: it would run nothing and could never turn healthy`);
   }

@@ -2,7 +2,7 @@ import { AgentSpec } from "../config/effectiveConfig";
 import { otherMachine } from "../config/machine";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { launcherEnvironment } from "../requirements/launcherContract";
-import { DeploymentSettings } from "./deploymentSettings";
+import { AgentRuntimeSettings } from "./deploymentSettings";
 import { gpuEnvironment } from "./gpuSharing";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
 import { ordinal } from "../config/ordinal";
@@ -59,7 +59,7 @@ export function serviceRegistryVariables(plan: DeploymentPlan): EnvVar[] {
 }
 
 /** Variables every agent container gets regardless of its agents (NATS, Redis, hosts, mode). */
-export function commonAgentVariables(settings: DeploymentSettings): EnvVar[] {
+export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
   const redisPort = INFRASTRUCTURE_PORTS.redis;
   const redisUrl: SpecText = {
     parts: ["redis://:", { secret: "redisPassword", encoding: "url" }, `@${REDIS_ALIAS}:${redisPort}/${REDIS_DATABASE}`],
@@ -108,7 +108,7 @@ export function launcherVariables(container: ContainerPlan): EnvVar[] {
  * program owns (a config file must not be able to point agents at the wrong host or port, or
  * the launcher at the wrong agents).
  */
-export function renderAgentEnvironment(plan: DeploymentPlan, container: ContainerPlan, settings: DeploymentSettings): EnvVar[] {
+export function renderAgentEnvironment(plan: DeploymentPlan, container: ContainerPlan, settings: AgentRuntimeSettings): EnvVar[] {
   const merged = new Map<string, SpecText>();
   for (const [name, value] of Object.entries(plan.config.globalEnvironment)) merged.set(name, value);
   for (const [name, value] of Object.entries(settings.extraEnvironment)) merged.set(name, value);

@@ -1,7 +1,7 @@
 import { otherMachine } from "../config/machine";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { ordinal, sortedUnique } from "../config/ordinal";
-import { DeploymentSettings } from "./deploymentSettings";
+import { NetworkSettings } from "./deploymentSettings";
 import { agentHostName, machineAgentHostName } from "./names";
 import { HostEntry } from "./spec";
 
@@ -15,7 +15,7 @@ export function renderAgentAliases(plan: DeploymentPlan, container: ContainerPla
  * `<peer>-<name>`, and as the bare `<name>` unless an agent of this machine has that name (then
  * the bare name must stay with the local container's network alias). Sorted by host.
  */
-export function renderPeerHostEntries(plan: DeploymentPlan, settings: DeploymentSettings): HostEntry[] {
+export function renderPeerHostEntries(plan: DeploymentPlan, settings: NetworkSettings): HostEntry[] {
   const peer = otherMachine(plan.machine);
   const ip = settings.lanIps[peer];
   const local = new Set(plan.agents.map((a) => agentHostName(a.name)));

@@ -88,3 +88,31 @@ export interface DeploymentSettings {
   readonly extraEnvironment: Readonly<Record<string, string>>;
   readonly images: ImageSettings;
 }
+
+/*
+ * The slices of DeploymentSettings each renderer takes, so a renderer sees only what it uses
+ * (and a test builds only that). StackSettings has every field, so it passes as any slice.
+ */
+
+/** Which host, its peer's address and the Docker network. */
+export type NetworkSettings = Pick<DeploymentSettings, "machine" | "lanIps" | "networkName">;
+
+/** Container log rotation (json-file driver). */
+export type LoggingSettings = Pick<DeploymentSettings, "logMaxSize" | "logMaxFiles">;
+
+/** How GPU groups share a card. */
+export type GpuSharingSettings = Pick<DeploymentSettings, "gpuSharing">;
+
+/** What every server container shares: users, health probes, how long a deploy waits. */
+type ServerSettings = NetworkSettings & LoggingSettings & Pick<DeploymentSettings, "containerUsers" | "healthcheck" | "waitTimeoutSeconds">;
+
+/** The NATS server and its store init container. */
+export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsUser" | "natsLeafUser" | "natsMemoryMb" | "natsCpus">;
+
+/** The Redis server. */
+export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImage" | "redisMemoryMb" | "redisCpus">;
+
+/** The agent-group containers (their images and GPU sharing are slices of their own). */
+export type AgentRuntimeSettings = ServerSettings &
+  GpuSharingSettings &
+  Pick<DeploymentSettings, "hostConfigDir" | "natsUser" | "agentProcessLimit" | "agentTmpfsMb" | "portOffset" | "extraEnvironment"> & { readonly images: ImageSettings };

@@ -1,11 +1,11 @@
 import { ContainerPlan } from "../plan/deploymentPlan";
-import { DeploymentSettings, GpuSharing } from "./deploymentSettings";
+import { GpuSharing, GpuSharingSettings } from "./deploymentSettings";
 import { EnvVar, MountSpec } from "./spec";
 
 export type MpsSharing = Extract<GpuSharing, { readonly mode: "mps" }>;
 
 /** The MPS settings when this container is an MPS client (a GPU group with gpuSharing `mps`), else null. */
-export function mpsSharingOf(container: ContainerPlan, settings: DeploymentSettings): MpsSharing | null {
+export function mpsSharingOf(container: ContainerPlan, settings: GpuSharingSettings): MpsSharing | null {
   return settings.gpuSharing.mode === "mps" && container.gpu !== null ? settings.gpuSharing : null;
 }
 
@@ -28,7 +28,7 @@ export function mpsMemoryLimit(deviceIds: readonly string[], vramMb: number): st
  * their models) and, as MPS clients, the per-process memory cap and the daemon's directories.
  * CUDA_MPS_PINNED_DEVICE_MEM_LIMIT applies to each CUDA process of the group on its own.
  */
-export function gpuEnvironment(container: ContainerPlan, settings: DeploymentSettings): EnvVar[] {
+export function gpuEnvironment(container: ContainerPlan, settings: GpuSharingSettings): EnvVar[] {
   if (container.gpu === null) return [];
   const budget: EnvVar = { name: "GPU_VRAM_BUDGET_MB", value: String(container.gpu.vramMb) };
   const mps = mpsSharingOf(container, settings);

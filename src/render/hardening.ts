@@ -3,7 +3,7 @@
  * renderers decide here; src/hardening checks the result (on specs, and on the provider inputs).
  */
 import { CapabilitySpec, HARDENING_CHECK_IDS, HardeningException, LogSpec, TmpfsSpec } from "./spec";
-import { DeploymentSettings } from "./deploymentSettings";
+import { LoggingSettings } from "./deploymentSettings";
 
 /** Every capability dropped; the few a container needs are added back by name. */
 export const DROP_ALL_CAPABILITIES: CapabilitySpec = { drop: ["ALL"], add: [] };
@@ -15,7 +15,7 @@ export const REDIS_PROCESS_LIMIT = 512;
 /** RLIMIT_NPROC for the one-shot init (not enforced for uid 0: see its 5.29 exception). */
 export const INIT_PROCESS_LIMIT = 64;
 
-export function renderLog(settings: DeploymentSettings): LogSpec {
+export function renderLog(settings: LoggingSettings): LogSpec {
   return { driver: "json-file", options: { "max-size": settings.logMaxSize, "max-file": String(settings.logMaxFiles) } };
 }
 

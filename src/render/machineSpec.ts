@@ -3,7 +3,7 @@ import { renderAgentContainer } from "./agentContainer";
 import { Finding, finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { SourceLocation } from "../config/sourceLocation";
-import { DeploymentSettings } from "./deploymentSettings";
+import { DeploymentSettings, NetworkSettings } from "./deploymentSettings";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE } from "./infrastructure";
 import { NATS_KEY, NATS_STORE_INIT_KEY, REDIS_KEY } from "./names";
 import { natsLeafRole, renderNatsContainer } from "./natsServer";
@@ -21,7 +21,7 @@ export function renderGpuAllocation(plan: DeploymentPlan): GpuAllocationTable {
   return { capacityMb: plan.vram.capacityMb, headroomMb: plan.vram.headroomMb, allocatedMb: plan.vram.allocatedMb, containers };
 }
 
-export function renderEndpoints(settings: DeploymentSettings): Endpoints {
+export function renderEndpoints(settings: NetworkSettings): Endpoints {
   const ip = settings.lanIps[settings.machine];
   const ports = INFRASTRUCTURE_PORTS;
   return {

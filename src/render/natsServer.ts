@@ -15,7 +15,7 @@
  * (running-a-nats-service/configuration/leafnodes/jetstream_leafnodes).
  */
 import { Machine } from "../config/machine";
-import { DeploymentSettings } from "./deploymentSettings";
+import { NatsSettings } from "./deploymentSettings";
 import { renderPublishedPorts } from "./agentContainer";
 import { DROP_ALL_CAPABILITIES, NATS_PROCESS_LIMIT, processLimitException, renderLog, renderTmpfs, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderNatsHealthcheck } from "./healthchecks";
@@ -77,12 +77,12 @@ export function renderNatsConfig(machine: Machine): string {
 }
 
 /** The leaf's remote URL with its credentials, quoted for the NATS config parser. */
-export function natsLeafRemoteUrl(settings: DeploymentSettings): SpecText {
+export function natsLeafRemoteUrl(settings: NatsSettings): SpecText {
   const hub = `${settings.lanIps.mainpc}:${INFRASTRUCTURE_PORTS.natsLeafnode}`;
   return { parts: [`"nats-leaf://${settings.natsLeafUser}:`, { secret: "natsLeafPassword", encoding: "url" }, `@${hub}"`] };
 }
 
-export function renderNatsEnvironment(settings: DeploymentSettings): EnvVar[] {
+export function renderNatsEnvironment(settings: NatsSettings): EnvVar[] {
   const common: EnvVar[] = [
     { name: "NATS_PASSWORD", value: { parts: [{ secret: "natsPassword", encoding: "natsString" }] } },
     { name: "NATS_USER", value: encodeSecret(settings.natsUser, "natsString") },
@@ -112,7 +112,7 @@ export function renderNatsCommand(machine: Machine): string[] {
  * (8222) is never published. Runs as the NATS user on a read-only root, every capability
  * dropped; the JetStream volume was given to that user by the store init container.
  */
-export function renderNatsContainer(settings: DeploymentSettings): ContainerSpec {
+export function renderNatsContainer(settings: NatsSettings): ContainerSpec {
   const ports = INFRASTRUCTURE_PORTS;
   const published = natsLeafRole(settings.machine) === "hub" ? [ports.natsClient, ports.natsLeafnode] : [ports.natsClient];
   const user = settings.containerUsers.nats;

@@ -1,4 +1,4 @@
-import { DeploymentSettings } from "./deploymentSettings";
+import { NatsSettings } from "./deploymentSettings";
 import { INIT_PROCESS_LIMIT, processLimitException, renderLog, sortExceptions } from "./hardening";
 import { NATS_STORE_INIT_CONTAINER_NAME, NATS_STORE_INIT_KEY } from "./names";
 import { NATS_STORE_DIR } from "./natsServer";
@@ -33,7 +33,7 @@ export function storeInitExceptions(): HardeningException[] {
 }
 
 /** Runs `chown -R <nats user> /data` on the JetStream volume, once, before the NATS container. */
-export function renderNatsStoreInit(settings: DeploymentSettings): ContainerSpec {
+export function renderNatsStoreInit(settings: NatsSettings): ContainerSpec {
   return {
     key: NATS_STORE_INIT_KEY,
     role: "volume-init",

@@ -1,4 +1,4 @@
-import { DeploymentSettings } from "./deploymentSettings";
+import { RedisSettings } from "./deploymentSettings";
 import { renderPublishedPorts } from "./agentContainer";
 import { DROP_ALL_CAPABILITIES, processLimitException, REDIS_PROCESS_LIMIT, renderLog, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderRedisHealthcheck } from "./healthchecks";
@@ -39,7 +39,7 @@ export function renderRedisCommand(memoryMb: number): string[] {
 }
 
 /** Hardened like every container: Redis writes only to its /data volume, so its root is read-only. */
-export function renderRedisContainer(settings: DeploymentSettings): ContainerSpec {
+export function renderRedisContainer(settings: RedisSettings): ContainerSpec {
   const user = settings.containerUsers.redis;
   return {
     key: REDIS_KEY,
