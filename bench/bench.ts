@@ -20,33 +20,11 @@ import { Machine, MACHINES } from "../src/config/machine";
 import { loadEffectiveConfig } from "../src/config/loadEffectiveConfig";
 import { buildDeploymentPlan } from "../src/plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../src/plan/deploymentPlan";
+import { BenchContext, BenchExtension, BenchRow } from "./benchTypes";
 import { bothStacksUnderMocks, yamlParseFloor } from "./extraBenchmarks";
 import { removeGeneratedConfig, writeGeneratedConfig } from "./generateConfig";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
-
-export interface BenchContext {
-  readonly projectRoot: string;
-  readonly runs: number;
-  readonly warmup: number;
-  /** Median milliseconds of `body` over ctx.runs runs after ctx.warmup warm-up runs. */
-  readonly measure: <T>(body: () => T | Promise<T>) => Promise<{ medianMs: number; samples: number[]; last: T }>;
-}
-
-export interface BenchRow {
-  /** e.g. "default", "generated 5000". */
-  readonly config: string;
-  /** e.g. "mainpc", "both stacks". */
-  readonly subject: string;
-  /** Agents the measured step processes (for ms per agent). */
-  readonly agents: number;
-  readonly medianMs: number;
-  /** The target for this row, or null when there is none. */
-  readonly targetMs: number | null;
-  readonly note?: string;
-}
-
-export type BenchExtension = (ctx: BenchContext) => Promise<BenchRow[]>;
 
 /** More benchmarks, run after the built-in ones and printed in the same table. */
 export const benchExtensions: BenchExtension[] = [yamlParseFloor, bothStacksUnderMocks];

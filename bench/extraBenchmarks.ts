@@ -11,7 +11,7 @@ import { runProgram } from "../src/program";
 import { fakeStackInputs } from "../test/support/fakeStackInputs";
 import { mockPulumi } from "../test/support/pulumiMocks";
 import { PROJECT_DIR, stackRawSettings } from "../test/support/stackFiles";
-import type { BenchContext, BenchRow } from "./bench";
+import type { BenchContext, BenchRow } from "./benchTypes";
 import { removeGeneratedConfig, writeGeneratedConfig } from "./generateConfig";
 
 const TARGET_BOTH_STACKS_MS = 2000;

@@ -1,4 +1,5 @@
 import { Finding, formatFinding } from "../config/finding";
+import { MACHINES } from "../config/machine";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { HARDENING_CHECK_IDS } from "../render/spec";
 import { HardeningSummary } from "./planHardening";
@@ -12,8 +13,7 @@ export function planToJson(plan: DeploymentPlan): object {
     override: config.override,
     files: config.files,
     counts: {
-      mainpc: machine === "mainpc" ? plan.agents.length : plan.peerAgents.length,
-      pc2: machine === "pc2" ? plan.agents.length : plan.peerAgents.length,
+      ...Object.fromEntries(MACHINES.map((m) => [m, m === machine ? plan.agents.length : plan.peerAgents.length])),
       total: plan.agents.length + plan.peerAgents.length,
     },
     agents: plan.agents.map((a) => ({

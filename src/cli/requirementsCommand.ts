@@ -5,7 +5,7 @@ import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
 import { generateRequirements, GeneratedRequirements } from "../requirements/generateRequirements";
 import { normalizeDistribution } from "../requirements/groupRequirements";
-import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../requirements/launcherContract";
+import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 

@@ -5,12 +5,12 @@ import { composeText, Interpolated } from "./composeText";
  * Plain data for the YAML writer: literal strings escaped (`$` -> `$$`), interpolated strings
  * as they are. Top-level `x-` blocks are documentation that compose does not interpolate.
  */
-export function toPlain(value: unknown, escape = true): unknown {
+export function composePlain(value: unknown, escape = true): unknown {
   if (value instanceof Interpolated) return value.text;
   if (typeof value === "string") return escape ? composeText(value) : value;
-  if (Array.isArray(value)) return value.map((v) => toPlain(v, escape));
+  if (Array.isArray(value)) return value.map((v) => composePlain(v, escape));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toPlain(v, escape)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, composePlain(v, escape)]));
   }
   return value;
 }
@@ -21,7 +21,7 @@ export function toPlain(value: unknown, escape = true): unknown {
  * and numbers. No line folding, so long commands and scripts stay byte-exact.
  */
 export function composeYaml(document: Readonly<Record<string, unknown>>, header: readonly string[]): string {
-  const plain = Object.fromEntries(Object.entries(document).map(([k, v]) => [k, toPlain(v, !k.startsWith("x-"))]));
+  const plain = Object.fromEntries(Object.entries(document).map(([k, v]) => [k, composePlain(v, !k.startsWith("x-"))]));
   const doc = new YAML.Document(plain, { version: "1.1" });
   // Short lists of scalars on one line ([ALL], ["0"], [gpu], port numbers); long ones stay in blocks.
   YAML.visit(doc, {

@@ -1,7 +1,7 @@
 import { setOwn } from "./ownProperty";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
-import { mapEntries, toPlain, YMap, YNode } from "./yamlTree";
+import { mapEntries, treeToPlain, YMap, YNode } from "./yamlTree";
 
 /** The list-shaped agents of the legacy pc2 file; they always belong to pc2. */
 export const PC2_SERVICES_LIST = "pc2_services";
@@ -58,7 +58,7 @@ export function readAgentEntries(tree: YNode): AgentEntries {
       const value = entry.value;
       const isAgent = value.kind === "map" && (value.entries.has("script_path") || /^[A-Z]/.test(key));
       if (isAgent) group.agents.push({ name: key, group: groupName, shape: "map", node: value as YMap, source: entry.keyLoc });
-      else setOwn(group.settings, key, toPlain(value));
+      else setOwn(group.settings, key, treeToPlain(value));
     }
   }
 

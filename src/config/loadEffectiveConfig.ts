@@ -11,7 +11,7 @@ import { Machine } from "./machine";
 import { readWithIncludes } from "./resolveIncludes";
 import { agentSchema, parseWithFindings } from "./schemas";
 import { Environment, substituteEnvironment } from "./substituteEnvironment";
-import { locateIn, mapEntries, toPlain, YMap, YNode } from "./yamlTree";
+import { locateIn, mapEntries, treeToPlain, YMap, YNode } from "./yamlTree";
 
 export interface LoadOptions {
   /** The monorepo root that holds `config/startup_config.v3.yaml`. */
@@ -102,7 +102,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
     dockerDefaults: docker.defaults,
     // Built on first use: most callers never read keys this program does not model.
     get tree() {
-      plainTree ??= toPlain(root);
+      plainTree ??= treeToPlain(root);
       return plainTree;
     },
     locate: (p) => (p.length === 0 ? root.loc : locateIn(root, p)),

@@ -9,6 +9,10 @@ export function parseMachine(value: string): Machine | undefined {
   return undefined;
 }
 
+/** The machine of the pair that is not `machine`. */
 export function otherMachine(machine: Machine): Machine {
-  return machine === "mainpc" ? "pc2" : "mainpc";
+  return MACHINES.find((m) => m !== machine)!;
 }
+
+/** The host whose NATS server is the leaf-node hub (pc2's NATS dials it). */
+export const NATS_HUB: Machine = "mainpc";

@@ -2,7 +2,7 @@ import { getOwn } from "./ownProperty";
 import { z } from "zod";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
-import { locateIn, nodeAt, toPlain, YNode } from "./yamlTree";
+import { locateIn, nodeAt, treeToPlain, YNode } from "./yamlTree";
 
 /** An integer TCP port, written as a number or a numeric string (what substitution yields). */
 const port = z
@@ -91,7 +91,7 @@ export function parseWithFindings<T extends z.ZodType>(
   /** Where to point when the offending key is missing altogether (the subject's own key). */
   subjectLoc: SourceLocation = node.loc,
 ): ParseOutcome<z.output<T>> {
-  const result = schema.safeParse(toPlain(node));
+  const result = schema.safeParse(treeToPlain(node));
   if (result.success) return { ok: true, value: result.data };
   const findings = result.error.issues.map((issue) => {
     const issuePath = issue.path.filter((p): p is string | number => typeof p !== "symbol");

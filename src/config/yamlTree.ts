@@ -166,15 +166,15 @@ function toScalarValue(value: unknown): ScalarValue {
 }
 
 /** Plain JavaScript data for a tree: what zod validates and what passes through untouched. */
-export function toPlain(node: YNode): unknown {
+export function treeToPlain(node: YNode): unknown {
   switch (node.kind) {
     case "scalar":
       return node.value;
     case "seq":
-      return node.items.map(toPlain);
+      return node.items.map(treeToPlain);
     case "map": {
       const out: Record<string, unknown> = {};
-      for (const [k, e] of node.entries) setOwn(out, k, toPlain(e.value));
+      for (const [k, e] of node.entries) setOwn(out, k, treeToPlain(e.value));
       return out;
     }
   }

@@ -7,7 +7,7 @@ import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { generateRequirements } from "../requirements/generateRequirements";
 import { ImportScanner } from "../requirements/importScanner";
-import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../requirements/launcherContract";
+import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { ModuleResolver } from "../requirements/moduleResolver";
 import { BASE_FILE, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { ImageTemplate } from "../render/spec";

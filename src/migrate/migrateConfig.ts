@@ -2,7 +2,7 @@ import { Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from
 import { PC2_SERVICES_LIST } from "../config/agentEntries";
 import { V3_FILE } from "../config/configFiles";
 import { formatFinding } from "../config/finding";
-import { Machine } from "../config/machine";
+import { Machine, MACHINES } from "../config/machine";
 import { readWithIncludes } from "../config/resolveIncludes";
 import { keyName } from "./mergeDocumentNodes";
 import { readDocumentTree } from "./readDocumentTree";
@@ -92,7 +92,7 @@ export function migrateConfig(configRoot: string): MigrationResult {
     // Without profiles the loader gives mainpc every agent group and pc2 the list only.
     enabledGroups = { mainpc: mainpcGroups, pc2: listGroup ? [PC2_SERVICES_LIST] : [] };
     const profiles = new YAMLMap();
-    for (const machine of ["mainpc", "pc2"] as const) {
+    for (const machine of MACHINES) {
       const profile = new YAMLMap();
       profile.items.push(new Pair(new Scalar("enabled_groups"), blockList(enabledGroups[machine])));
       profiles.items.push(new Pair(new Scalar(machine), profile));

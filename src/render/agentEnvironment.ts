@@ -1,7 +1,7 @@
 import { AgentSpec } from "../config/effectiveConfig";
 import { otherMachine } from "../config/machine";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
-import { launcherEnvironment } from "../requirements/launcherContract";
+import { launcherEnvironment } from "../launcher/launcherContract";
 import { AgentRuntimeSettings } from "./deploymentSettings";
 import { gpuEnvironment } from "./gpuSharing";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
@@ -90,7 +90,7 @@ export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
 
 /**
  * What the group launcher (the image's entrypoint) reads: GROUP_NAME and GROUP_AGENTS_JSON, one
- * `{name, module, required, port, healthCheckPort}` per agent (src/requirements/launcherContract.ts).
+ * `{name, module, required, port, healthCheckPort}` per agent (src/launcher/launcherContract.ts).
  */
 export function launcherVariables(container: ContainerPlan): EnvVar[] {
   let variables: Record<string, string>;

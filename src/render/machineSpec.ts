@@ -1,6 +1,7 @@
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { renderAgentContainer } from "./agentContainer";
 import { Finding, finding } from "../config/finding";
+import { NATS_HUB } from "../config/machine";
 import { ordinal } from "../config/ordinal";
 import { SourceLocation } from "../config/sourceLocation";
 import { DeploymentSettings, NetworkSettings } from "./deploymentSettings";
@@ -31,7 +32,7 @@ export function renderEndpoints(settings: NetworkSettings): Endpoints {
     natsInternalUrl: NATS_INTERNAL_URL,
     natsJetStreamDomain: settings.machine,
     natsLeafRole: natsLeafRole(settings.machine),
-    natsLeafUrl: `nats-leaf://${settings.lanIps.mainpc}:${ports.natsLeafnode}`,
+    natsLeafUrl: `nats-leaf://${settings.lanIps[NATS_HUB]}:${ports.natsLeafnode}`,
     redisUrl: `redis://${ip}:${ports.redis}/${REDIS_DATABASE}`,
     redisInternalUrl: `redis://${REDIS_ALIAS}:${ports.redis}/${REDIS_DATABASE}`,
   };

@@ -14,7 +14,7 @@
  * Source: docs.nats.io "JetStream on Leaf Nodes"
  * (running-a-nats-service/configuration/leafnodes/jetstream_leafnodes).
  */
-import { Machine } from "../config/machine";
+import { Machine, NATS_HUB } from "../config/machine";
 import { NatsSettings } from "./deploymentSettings";
 import { renderPublishedPorts } from "./agentContainer";
 import { DROP_ALL_CAPABILITIES, NATS_PROCESS_LIMIT, processLimitException, renderLog, renderTmpfs, RESTART_EXCEPTION, sortExceptions } from "./hardening";
@@ -29,7 +29,7 @@ export type LeafRole = "hub" | "leaf";
 
 /** mainpc is the hub: it runs the most agents and is the machine pc2 already depends on. */
 export function natsLeafRole(machine: Machine): LeafRole {
-  return machine === "mainpc" ? "hub" : "leaf";
+  return machine === NATS_HUB ? "hub" : "leaf";
 }
 
 /** Where the JetStream file store lives inside the container (the NATS data volume). */
@@ -78,7 +78,7 @@ export function renderNatsConfig(machine: Machine): string {
 
 /** The leaf's remote URL with its credentials, quoted for the NATS config parser. */
 export function natsLeafRemoteUrl(settings: NatsSettings): SpecText {
-  const hub = `${settings.lanIps.mainpc}:${INFRASTRUCTURE_PORTS.natsLeafnode}`;
+  const hub = `${settings.lanIps[NATS_HUB]}:${INFRASTRUCTURE_PORTS.natsLeafnode}`;
   return { parts: [`"nats-leaf://${settings.natsLeafUser}:`, { secret: "natsLeafPassword", encoding: "url" }, `@${hub}"`] };
 }
 

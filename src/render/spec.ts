@@ -80,35 +80,11 @@ export interface LogSpec {
 export type ContainerRole = "agent-group" | "nats" | "redis" | "volume-init";
 
 /**
- * The hardening checks (src/hardening/cisChecks.ts): CIS Docker Benchmark container-runtime
- * recommendations by their number, and the service-level checks by name.
+ * Every hardening check id (src/hardening/cisChecks.ts), in the order the checks run and reports
+ * list them: CIS Docker Benchmark container-runtime recommendations by their number, and the
+ * service-level checks by name. The type is derived from the list, so both say the same.
  */
-export type HardeningCheckId =
-  | "4.1"
-  | "5.4"
-  | "5.5"
-  | "5.6"
-  | "5.10"
-  | "5.11"
-  | "5.12"
-  | "5.13"
-  | "5.14"
-  | "5.15"
-  | "5.16"
-  | "5.17"
-  | "5.21"
-  | "5.22"
-  | "5.26"
-  | "5.29"
-  | "5.32"
-  | "log-rotation"
-  | "needed-ports"
-  | "redis-acl"
-  | "nats-auth"
-  | "nats-monitoring";
-
-/** Every check id, in the order the checks run and reports list them. */
-export const HARDENING_CHECK_IDS: readonly HardeningCheckId[] = [
+export const HARDENING_CHECK_IDS = [
   "4.1",
   "5.4",
   "5.5",
@@ -131,7 +107,9 @@ export const HARDENING_CHECK_IDS: readonly HardeningCheckId[] = [
   "redis-acl",
   "nats-auth",
   "nats-monitoring",
-];
+] as const;
+
+export type HardeningCheckId = (typeof HARDENING_CHECK_IDS)[number];
 
 /** A deliberate deviation from one check, with the reason (also put on the container as a label). */
 export interface HardeningException {

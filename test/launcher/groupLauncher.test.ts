@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { launcherEnvironment } from "../../src/requirements/launcherContract";
+import { launcherEnvironment } from "../../src/launcher/launcherContract";
 import { fakeContainer } from "../requirements/fakeContainer";
 import { removeConfigRoot, writeConfigRoot } from "../support/tempConfigRoot";
 import { isAlive, LauncherRun } from "./launcherProcess";

@@ -9,7 +9,7 @@ import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../../src/plan/deploymentPlan";
 import { parseStackSettings, planEnvironment, runProgram } from "../../src/program";
 import { agentEnvName, GpuAllocationTable } from "../../src/render";
-import { launcherAgents } from "../../src/requirements/launcherContract";
+import { launcherAgents } from "../../src/launcher/launcherContract";
 import { fakeStackInputs, TEST_SECRETS } from "../support/fakeStackInputs";
 import { mockPulumi, MockedRun, plainStrings, promiseOf, Registration, unwrap } from "../support/pulumiMocks";
 import { PROJECT_DIR, stackRawSettings } from "../support/stackFiles";

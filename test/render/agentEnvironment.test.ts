@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { renderAgentEnvironment, renderSpecText, RenderError, EnvVar } from "../../src/render";
-import { launcherEnvironment } from "../../src/requirements/launcherContract";
+import { launcherEnvironment } from "../../src/launcher/launcherContract";
 import { agent, samplePlan, sampleSettings } from "../support/samplePlan";
 
 /** Renders secrets as <name> so the expected lists stay readable. */

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runRequirementsCommand } from "../../src/cli/requirementsCommand";
-import { LAUNCHER_SOURCE } from "../../src/requirements/launcherContract";
+import { LAUNCHER_SOURCE } from "../../src/launcher/launcherContract";
 import { GENERATED_HEADER } from "../../src/requirements/requirementsFiles";
 import { PROJECT_ROOT, removeConfigRoot, writeConfigRoot } from "../support/tempConfigRoot";
 

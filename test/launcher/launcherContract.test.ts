@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
-import { launcherEnvironment, scriptModule } from "../../src/requirements/launcherContract";
+import { launcherEnvironment, scriptModule } from "../../src/launcher/launcherContract";
 import { PROJECT_ROOT } from "../support/tempConfigRoot";
-import { fakeContainer } from "./fakeContainer";
+import { fakeContainer } from "../requirements/fakeContainer";
 
 describe("launcher contract", () => {
   it("gives the container GROUP_NAME and GROUP_AGENTS_JSON, agents sorted by name", () => {
