@@ -39,8 +39,3 @@ export function evaluateContainer(view: ContainerView, checks: readonly Hardenin
     failures: all.filter((r) => r.outcome.status === "fail"),
   };
 }
-
-/** `<container>: <id> <title>: <problem>` for every failure, in order. */
-export function failureLines(reports: readonly ContainerReport[]): string[] {
-  return reports.flatMap((r) => r.failures.map((f) => `${r.name}: ${f.id} ${f.title}: ${f.outcome.detail}`));
-}

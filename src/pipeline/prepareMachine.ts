@@ -6,7 +6,7 @@
  *
  *   settings -> plan (refused on an error finding or no container) -> group images -> render -> hardening
  */
-import { Finding, finding, formatFinding, hasErrors } from "../config/finding";
+import { Finding, finding, formatFinding } from "../config/finding";
 import { Machine } from "../config/machine";
 import { SourceLocation } from "../config/sourceLocation";
 import { Environment } from "../config/substituteEnvironment";
@@ -161,9 +161,4 @@ export function prepareProjectMachine(projectDir: string, machine: Machine, conf
     };
   }
   return prepareMachine(parsed.settings, request);
-}
-
-/** Every error the outcome holds (none when it is ok). */
-export function outcomeErrors(outcome: PrepareOutcome): Finding[] {
-  return outcome.ok || !hasErrors(outcome.findings) ? [] : outcome.findings.filter((f) => f.severity === "error");
 }

@@ -28,7 +28,9 @@ describe("golden files: the rendered compose files and NATS/Redis configurations
       const outcome = exportCompose(PROJECT_ROOT, machine, PROJECT_ROOT);
       assert.ok(outcome.ok, outcome.ok ? "" : outcome.findings.map(formatFinding).join("\n"));
       const dir = path.join(GOLDEN_DIR, machine);
-      const rendered = new Map(outcome.export.files.map((f) => [f.path, f.content]));
+      // The project's own path (bind sources, build contexts) differs per checkout: written as <project>.
+      const portable = (text: string): string => text.split(PROJECT_ROOT).join("<project>");
+      const rendered = new Map(outcome.export.files.map((f) => [f.path, portable(f.content)]));
       // The server configurations on their own too (the compose file carries them inline).
       rendered.set("nats-server.conf", renderNatsConfig(machine));
       rendered.set("redis-server.command.json", `${JSON.stringify(outcome.export.spec.redis.command, null, 2)}\n`);
