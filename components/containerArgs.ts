@@ -56,7 +56,13 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
     deviceRequests:
       spec.gpu === null
         ? undefined
-        : [{ driver: spec.gpu.driver, deviceIds: [...spec.gpu.deviceIds], capabilities: [...spec.gpu.capabilities] }],
+        : [
+            spec.gpu.count === -1
+              ? { driver: spec.gpu.driver, count: -1, capabilities: [...spec.gpu.capabilities] }
+              : { driver: spec.gpu.driver, deviceIds: [...spec.gpu.deviceIds], capabilities: [...spec.gpu.capabilities] },
+          ],
+    devices: spec.devices.length === 0 ? undefined : spec.devices.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })),
+    groupAdds: spec.groupAdd.length === 0 ? undefined : [...spec.groupAdd],
     cpus: String(spec.cpus),
     memory: spec.memoryMb,
     shmSize: spec.shmMb ?? undefined,

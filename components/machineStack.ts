@@ -19,6 +19,15 @@ export interface MachineStackArgs {
   readonly dockerHost?: string;
   /** Extra ssh options for an `ssh://` Docker host. */
   readonly dockerSshOpts?: readonly string[];
+  /** Credentials of a private registry the prebuilt images come from; the password stays a secret output. */
+  readonly registryAuth?: RegistryAuth;
+}
+
+export interface RegistryAuth {
+  /** The registry host, e.g. `ghcr.io`. */
+  readonly address: string;
+  readonly username: string;
+  readonly password: pulumi.Input<string>;
 }
 
 const defaults = { dockerHost: "unix:///var/run/docker.sock", dockerSshOpts: [] as readonly string[] };
@@ -81,7 +90,16 @@ export class MachineStack extends pulumi.ComponentResource {
 
     this.provider = new docker.Provider(
       `${name}-docker`,
-      { host: a.dockerHost, sshOpts: a.dockerSshOpts.length === 0 ? undefined : [...a.dockerSshOpts] },
+      {
+        host: a.dockerHost,
+        sshOpts: a.dockerSshOpts.length === 0 ? undefined : [...a.dockerSshOpts],
+        // The provider logs in with these before pulling (kreuzwerker/terraform-provider-docker
+        // provider.go: registry_auth); pulumi.secret keeps the password out of state and logs.
+        registryAuth:
+          a.registryAuth === undefined
+            ? undefined
+            : [{ address: a.registryAuth.address, username: a.registryAuth.username, password: pulumi.secret(a.registryAuth.password) }],
+      },
       { parent: this },
     );
     const custom: pulumi.CustomResourceOptions = { parent: this, provider: this.provider };

@@ -2,6 +2,8 @@ import * as path from "path";
 import { Finding, hasErrors } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
+import { hostOptions } from "../program/hostOptions";
+import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, requiredMachine, usageError } from "./commandLine";
 import { prepareProjectMachine } from "../pipeline/prepareMachine";
 import { hardeningSummary } from "./planHardening";
@@ -35,7 +37,10 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const override = overrideOption(parsed.values);
   const json = parsed.switches.has("--json");
 
-  const plan = buildDeploymentPlan({ configRoot, machine, env, override });
+  // The host (platform, memory) as this project's stack files describe it, when they validate.
+  const stack = projectStackSettings(PROJECT_ROOT, machine, configRoot);
+  const host = stack.ok ? hostOptions(stack.settings, projectStackSource(PROJECT_ROOT, machine)) : undefined;
+  const plan = buildDeploymentPlan({ configRoot, machine, env, override, host });
   // The same step compose, report and the Pulumi program take, so plan refuses what they refuse.
   const outcome = prepareProjectMachine(PROJECT_ROOT, machine, configRoot, { plan });
   const planned = new Set(plan.findings);

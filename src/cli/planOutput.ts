@@ -40,10 +40,13 @@ export function planToJson(plan: DeploymentPlan): object {
       dependsOn: c.dependsOn,
       wave: c.wave,
       publishedPorts: c.publishedPorts,
+      audioAgents: c.audioAgents,
     })),
     waves: plan.waves,
     longestPath: plan.longestPath,
     vram: plan.vram,
+    platform: plan.platform,
+    memory: plan.memory,
     findings: plan.findings,
   };
 }
@@ -120,6 +123,10 @@ export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | n
     }
     out.push(...table(crows));
     out.push(`VRAM: ${plan.vram.allocatedMb} of ${plan.vram.capacityMb} MiB allocated (${plan.vram.headroomMb} MiB headroom)`);
+    const memory = plan.memory.capacityMb === null ? "hostMemoryMb not set, not checked" : `of ${plan.memory.capacityMb} MB (hostMemoryMb)`;
+    out.push(`Memory: ${plan.memory.allocatedMb} MB of container limits (groups and ${plan.memory.infrastructureMb} MB for NATS and Redis), ${memory}; host platform ${plan.platform}`);
+    const audio = plan.containers.filter((c) => c.audioAgents.length > 0);
+    out.push(`Audio: ${audio.length === 0 ? "no container" : audio.map((c) => `${c.name} (${c.audioAgents.join(", ")})`).join("; ")}`);
   }
   if (hardening !== null) {
     out.push("");

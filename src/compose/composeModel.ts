@@ -20,9 +20,11 @@ export interface ComposeHealthcheck {
   readonly "x-start_interval": string;
 }
 
+/** A device reservation: `device_ids`, or `count: all` (`--gpus all`); the specification allows one of them. */
 export interface ComposeDevice {
   readonly driver: string;
-  readonly device_ids: readonly string[];
+  readonly device_ids?: readonly string[];
+  readonly count?: "all";
   readonly capabilities: readonly string[];
 }
 
@@ -72,6 +74,9 @@ export interface ComposeService {
   readonly ports?: readonly string[];
   readonly volumes?: readonly ComposeMount[];
   readonly tmpfs?: readonly string[];
+  /** `host:container` device paths. */
+  readonly devices?: readonly string[];
+  readonly group_add?: readonly string[];
   readonly healthcheck?: ComposeHealthcheck;
   readonly deploy?: { readonly resources: { readonly reservations: { readonly devices: readonly ComposeDevice[] } } };
   readonly cpus?: number;
@@ -107,6 +112,8 @@ export const SERVICE_KEY_ORDER: readonly (keyof ComposeService)[] = [
   "ports",
   "volumes",
   "tmpfs",
+  "devices",
+  "group_add",
   "healthcheck",
   "deploy",
   "cpus",

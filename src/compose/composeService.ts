@@ -116,6 +116,8 @@ export const CONTAINER_FIELDS: FieldMappers<ContainerSpec, ServiceContext> = {
           }),
         },
   internalPorts: (internalPorts) => ({ "x-ai-system": { internal_ports: [...internalPorts] } }),
+  devices: (devices) => (devices.length === 0 ? NONE : { devices: devices.map((d) => `${d}:${d}`) }),
+  groupAdd: (groups) => (groups.length === 0 ? NONE : { group_add: [...groups] }),
   mounts: (mounts, spec, context) => (mounts.length === 0 ? NONE : { volumes: mounts.map((m) => mountOf(m, spec, context)) }),
   tmpfs: (tmpfs) =>
     tmpfs.length === 0
@@ -159,10 +161,12 @@ export const CONTAINER_FIELDS: FieldMappers<ContainerSpec, ServiceContext> = {
   },
   gpu: (gpu) => {
     if (gpu === null) return { "x-ai-system": { vram_mb: null } };
-    const { driver, deviceIds, capabilities, vramMb, ...rest } = gpu;
+    const { driver, deviceIds, count, capabilities, vramMb, ...rest } = gpu;
     noneLeft(rest);
+    // The compose specification takes count or device_ids, not both; `count: all` is `--gpus all`.
+    const which = count === -1 ? { count: "all" as const } : { device_ids: [...deviceIds] };
     return {
-      deploy: { resources: { reservations: { devices: [{ driver, device_ids: [...deviceIds], capabilities: [...capabilities] }] } } },
+      deploy: { resources: { reservations: { devices: [{ driver, ...which, capabilities: [...capabilities] }] } } },
       "x-ai-system": { vram_mb: vramMb },
     };
   },

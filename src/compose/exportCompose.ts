@@ -7,6 +7,9 @@
 import { Finding, finding } from "../config/finding";
 import { Machine, MACHINES, otherMachine } from "../config/machine";
 import { internalError, PrepareOutcome, prepareProjectMachine } from "../pipeline/prepareMachine";
+import { StackSettings } from "../program/stackSettings";
+import { registryHost } from "../render/groupImages";
+import { isDockerDesktop } from "../render/hostPlatform";
 import { GroupImageSpec, MachineSpec } from "../render/spec";
 import { GeneratedFile } from "./composeModel";
 import { composeMachine, composeNetwork, FILES_DIR, machineFileName, NETWORK_FILE_NAME, PROJECT_NAME } from "./composeProject";
@@ -32,7 +35,28 @@ export function renderHost(projectDir: string, machine: Machine, configRoot: str
   return prepareProjectMachine(projectDir, machine, configRoot);
 }
 
-function machineHeader(machine: Machine, variables: readonly string[], spec: MachineSpec, images: readonly GroupImageSpec[]): string[] {
+/** Lines for a private registry (docker login first; the token never enters the files) and a Docker Desktop host. */
+function hostLines(settings: StackSettings): string[] {
+  const lines: string[] = [];
+  const images = settings.images;
+  if (images.mode === "prebuilt" && images.registryUser !== "") {
+    lines.push(
+      `The group images come from ${images.registry}: log in once on this host first (a token with read:packages for ghcr.io):`,
+      `  printf '%s' "$REGISTRY_TOKEN" | docker login ${registryHost(images.registry)} -u ${images.registryUser} --password-stdin`,
+    );
+  }
+  const pinned = images.mode === "prebuilt" ? Object.keys(images.digests).sort() : [];
+  if (pinned.length > 0) lines.push(`Pinned by digest (imageDigests): ${pinned.join(", ")}.`);
+  if (isDockerDesktop(settings.platform)) {
+    lines.push(
+      "hostPlatform wsl2-docker-desktop: ports are published on 0.0.0.0 (Docker Desktop does not bind one Windows address reliably);",
+      `the Windows firewall rule of the README must admit them only from ${settings.lanIps[otherMachine(settings.machine)]}. GPU groups request all GPUs (WSL 2 cannot select one).`,
+    );
+  }
+  return lines;
+}
+
+function machineHeader(machine: Machine, variables: readonly string[], spec: MachineSpec, images: readonly GroupImageSpec[], settings: StackSettings): string[] {
   const built = images.filter((i) => i.build !== null);
   const buildLines =
     built.length === 0
@@ -59,6 +83,7 @@ function machineHeader(machine: Machine, variables: readonly string[], spec: Mac
     "with Compose v2.20+ on Docker 25+ rename the key to start_interval. GPU reservations need the NVIDIA Container Toolkit.",
     `Generated files (uploads) are bound read-only from ${FILES_DIR}/ beside this file.`,
     ...buildLines,
+    ...hostLines(settings),
   ];
 }
 
@@ -94,7 +119,7 @@ export function exportCompose(projectDir: string, machine: Machine, configRoot: 
     );
     const body = composeYaml({ ...exported.file }, []);
     const variables = referencedVariables(body);
-    const machineText = composeYaml({ ...exported.file }, machineHeader(machine, variables, ok[machine].spec, ok[machine].images));
+    const machineText = composeYaml({ ...exported.file }, machineHeader(machine, variables, ok[machine].spec, ok[machine].images, ok[machine].settings));
     const networkText = composeYaml({ ...network }, NETWORK_HEADER);
     return {
       ok: true,

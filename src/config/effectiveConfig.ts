@@ -46,6 +46,8 @@ export interface DockerGroupSpec {
   readonly image: string;
   readonly command: readonly string[] | null;
   readonly source: SourceLocation;
+  /** `audio: true`: every agent of the group gets the host's sound (besides those whose code imports a sound library). */
+  readonly audio: boolean;
   /** Where each listed agent name was written, in list order. */
   readonly agentSources: readonly SourceLocation[];
 }

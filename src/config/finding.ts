@@ -50,7 +50,12 @@ export type FindingCode =
   // the compose export's own consistency checks (src/compose)
   | "compose-export"
   // an exception the pipeline did not expect: a bug, reported instead of a stack trace
-  | "internal-error";
+  | "internal-error"
+  // the host the plan is deployed to (hostPlatform, hostMemoryMb)
+  | "memory-over-capacity"
+  | "memory-budget-unknown"
+  | "gpu-device-selection"
+  | "image-store";
 
 export interface Finding {
   readonly severity: Severity;

@@ -46,6 +46,7 @@ export const dockerGroupSchema = z.strictObject({
   shm_mb: positiveInt.optional(),
   image: z.string().trim().min(1).optional(),
   command: z.array(z.string()).nullable().optional(),
+  audio: z.boolean().optional(),
 });
 
 export const dockerDefaultsSchema = z.looseObject({
@@ -74,6 +75,7 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   shm_mb: "set shm_mb to a positive whole number of MiB",
   image: "set image to an image reference, e.g. ai-system/agent-runtime:latest",
   command: "write command as a list of strings",
+  audio: "set audio to true (the group's agents use the microphone or speakers) or false",
   gpu_headroom_mb: "set gpu_headroom_mb to a whole number of MiB, 0 or more",
   allow_vram_overcommit: "set allow_vram_overcommit to true or false",
 };

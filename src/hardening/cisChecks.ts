@@ -60,7 +60,7 @@ function checkCapabilities(view: ContainerView): CheckOutcome {
 function checkSensitiveMounts(view: ContainerView): CheckOutcome {
   const sensitive = binds(view).filter((m) => m.source === "/" || SENSITIVE_HOST_DIRECTORIES.some((d) => m.source === d || m.source.startsWith(`${d}/`)));
   if (sensitive.length > 0) return fail(`binds host ${sensitive.map((m) => m.source).join(", ")}`);
-  if (view.devices.length > 0) return fail(`passes host devices ${view.devices.join(", ")}`);
+  if (view.devices.length > 0) return deviation(view, "5.6", `passes host devices ${view.devices.join(", ")}`);
   return pass(`binds ${listOr(binds(view).map((m) => `${m.source}${m.readOnly ? " (read-only)" : ""}`), "no host path")}`);
 }
 
@@ -80,7 +80,7 @@ function checkReadOnly(view: ContainerView): CheckOutcome {
 
 function checkPublishedAddresses(view: ContainerView): CheckOutcome {
   const wildcard = view.ports.filter((p) => p.ip === null || p.ip === "" || p.ip === "0.0.0.0" || p.ip === "::");
-  if (wildcard.length > 0) return fail(`publishes ${wildcard.map((p) => p.external ?? p.internal).join(", ")} on every host address`);
+  if (wildcard.length > 0) return deviation(view, "5.14", `publishes ${wildcard.map((p) => p.external ?? p.internal).join(", ")} on every host address`);
   if (view.ports.length === 0) return pass("publishes no port");
   return pass(`bound to ${[...new Set(view.ports.map((p) => p.ip ?? ""))].join(", ")}`);
 }
@@ -166,7 +166,7 @@ export const HARDENING_CHECKS: readonly HardeningCheck[] = [
   { id: "5.11", title: "Memory limit", roles: "all", check: (v) => (v.memoryMb !== null && v.memoryMb > 0 ? pass(`${v.memoryMb} MB`) : deviation(v, "5.11", "no memory limit")) },
   { id: "5.12", title: "CPU limit", roles: "all", check: (v) => (v.cpus !== null && v.cpus > 0 ? pass(`${v.cpus} CPU${v.cpus === 1 ? "" : "s"}`) : deviation(v, "5.12", "no CPU limit")) },
   { id: "5.13", title: "Read-only root filesystem", roles: "all", check: checkReadOnly },
-  { id: "5.14", title: "Published ports bound to a host address, never 0.0.0.0", roles: "all", check: checkPublishedAddresses },
+  { id: "5.14", title: "Published ports bound to a host address, 0.0.0.0 only where the platform forces it (documented)", roles: "all", check: checkPublishedAddresses },
   { id: "5.15", title: "Restart policy bounded, or unless-stopped for a documented reason", roles: "all", check: checkRestart },
   { id: "5.16", title: "Host PID namespace not shared", roles: "all", check: namespaceCheck("5.16", "host PID", (v) => v.pidMode, "private") },
   { id: "5.17", title: "Host IPC namespace not shared", roles: "all", check: namespaceCheck("5.17", "host IPC", (v) => v.ipcMode, "Docker's default (not the host's)") },

@@ -27,7 +27,7 @@ export function viewFromSpec(spec: ContainerSpec): ContainerView {
     cpus: spec.cpus,
     readOnlyRootfs: spec.readOnlyRootfs,
     mounts,
-    devices: [],
+    devices: [...spec.devices],
     restart: spec.restart,
     maxRetryCount: null,
     pidsLimit: null,

@@ -17,8 +17,9 @@ import { buildDeploymentPlan, PlanOptions } from "../plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { planEnvironment } from "../program/planEnvironment";
 import { planRefusal } from "../program/planRefusal";
-import { projectStackSettings } from "../program/projectStackSettings";
-import { StackSettings } from "../program/stackSettings";
+import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
+import { SettingsSource, StackSettings } from "../program/stackSettings";
+import { hostOptions } from "../program/hostOptions";
 import { machineContainers, renderMachine } from "../render/machineSpec";
 import { GroupImageSpec, MachineSpec } from "../render/spec";
 
@@ -35,6 +36,8 @@ export interface PrepareRequest {
   /** A plan built already (the plan command's, a test's); else `buildPlan` builds it. */
   readonly plan?: DeploymentPlan;
   readonly buildPlan?: PlanBuilder;
+  /** Where the stack file writes each setting, for the plan's host findings (default: line 1 of Pulumi.<machine>.yaml). */
+  readonly settingsSource?: Pick<SettingsSource, "file" | "lineOf">;
 }
 
 /** Everything a target needs of one machine. */
@@ -78,6 +81,7 @@ export function prepareMachine(settings: StackSettings, request: PrepareRequest 
       env: request.env ?? planEnvironment(settings),
       override: request.override === undefined ? CONFIG_OVERRIDE : request.override,
       vramCapacityMb: settings.vramCapacityMb ?? undefined,
+      host: hostOptions(settings, request.settingsSource ?? { file: `Pulumi.${machine}.yaml`, lineOf: () => 1 }),
     });
     return preparePlanned(settings, plan);
   } catch (error) {
@@ -160,5 +164,5 @@ export function prepareProjectMachine(projectDir: string, machine: Machine, conf
       hardening: null,
     };
   }
-  return prepareMachine(parsed.settings, request);
+  return prepareMachine(parsed.settings, { settingsSource: projectStackSource(projectDir, machine), ...request });
 }

@@ -8,6 +8,8 @@ import { planContainers } from "./containerPlan";
 import { DeploymentPlan } from "./deploymentPlan";
 import { compareWithLegacy } from "./legacyComparison";
 import { findPortClashes } from "./portClashes";
+import { checkHost, HostOptions } from "./hostChecks";
+import { soundAgents } from "../requirements/soundAgents";
 
 /** What each host's GPU holds when neither the machine override nor the stack says (the contract's hosts table). */
 export const DEFAULT_VRAM_GB: Readonly<Record<Machine, number>> = { mainpc: 24, pc2: 12 };
@@ -22,7 +24,11 @@ export interface PlanOptions {
   readonly vramCapacityMb?: number;
   /** Stack setting that wins over `docker_defaults.allow_vram_overcommit`. */
   readonly allowVramOvercommit?: boolean;
+  /** The host from the stack settings; without it: Linux, memory not checked. */
+  readonly host?: HostOptions;
 }
+
+const UNKNOWN_HOST: HostOptions = { platform: "linux", memoryMb: null, infrastructureMemoryMb: 0, imageMode: "prebuilt", settingAt: () => ({ file: "Pulumi.yaml", line: 1 }) };
 
 /**
  * The whole pure pipeline for one machine: load both machines' effective configs (the peer's
@@ -66,14 +72,20 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
       ),
     );
   } else {
-    const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram });
+    const soundAgentNames = soundAgents(config.configRoot, config.agents);
+    const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram, soundAgents: soundAgentNames });
     findings.push(...planned.findings);
     ({ containers, waves, longestPath } = planned);
     allocatedMb = planned.vram.allocatedMb;
   }
 
+  const host = checkHost(machine, containers, options.host ?? UNKNOWN_HOST);
+  findings.push(...host.findings);
+
   return {
     machine,
+    platform: host.platform,
+    memory: host.memory,
     config,
     agents: config.agents,
     peerAgents: peer.config.agents,

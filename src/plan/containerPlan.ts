@@ -14,6 +14,8 @@ export interface ContainerPlanInput {
   readonly agents: readonly AgentSpec[];
   readonly peerAgents: readonly AgentSpec[];
   readonly vram: { readonly capacityMb: number; readonly headroomMb: number; readonly allowOvercommit: boolean; readonly capacitySource: SourceLocation };
+  /** Agents whose code imports a sound library (src/requirements/soundAgents.ts). */
+  readonly soundAgents?: ReadonlySet<string>;
 }
 
 export interface ContainerPlanResult {
@@ -112,6 +114,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
         dependsOn: graph.get(group.name)!,
         wave: waveOf.get(group.name)!,
         publishedPorts: agents.flatMap((a) => [a.port, a.healthCheckPort]).sort((x, y) => x - y),
+        audioAgents: agents.filter((a) => group.audio || (input.soundAgents?.has(a.name) ?? false)).map((a) => a.name),
         source: group.source,
       };
     })

@@ -2,6 +2,8 @@ import { AgentSpec, EffectiveConfig, GpuRequest } from "../config/effectiveConfi
 import { Finding } from "../config/finding";
 import { Machine } from "../config/machine";
 import { SourceLocation } from "../config/sourceLocation";
+import type { HostPlatform } from "../render/hostPlatform";
+import type { MemoryBudget } from "./hostChecks";
 
 /** One container: a docker group with its agents resolved and its place in the startup order. */
 export interface ContainerPlan {
@@ -22,6 +24,8 @@ export interface ContainerPlan {
   readonly wave: number;
   /** Host ports this container publishes (each agent's `port` and `healthCheckPort`); sorted. */
   readonly publishedPorts: readonly number[];
+  /** Agents that need the host's microphone and speakers (`audio: true`, or their code imports a sound library); sorted. */
+  readonly audioAgents: readonly string[];
   readonly source: SourceLocation;
 }
 
@@ -51,6 +55,9 @@ export interface VramBudget {
 
 export interface DeploymentPlan {
   readonly machine: Machine;
+  readonly platform: HostPlatform;
+  /** The host's memory against every container's limit (hostMemoryMb). */
+  readonly memory: MemoryBudget;
   readonly config: EffectiveConfig;
   /** This machine's agents, sorted by name. */
   readonly agents: readonly AgentSpec[];

@@ -1,9 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MachineStack } from "../../components/machineStack";
+import { MachineStack, RegistryAuth } from "../../components/machineStack";
 import { SecretValues } from "../../components/secretValues";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { PreparedMachine, prepareMachine } from "../pipeline/prepareMachine";
 import { StackSettings } from "./stackSettings";
+import { registryHost } from "../render/groupImages";
+
+function registryAuthOf(settings: StackSettings, password: pulumi.Output<string> | undefined): RegistryAuth | undefined {
+  const images = settings.images;
+  if (images.mode !== "prebuilt" || images.registryUser === "" || password === undefined) return undefined;
+  return { address: registryHost(images.registry), username: images.registryUser, password };
+}
 
 export interface DeployOptions {
   /** Component name; defaults to the machine (`mainpc`). */
@@ -12,11 +19,18 @@ export interface DeployOptions {
 }
 
 /** The resources of a machine prepareMachine accepted: the components only translate the spec. */
-export function createMachine(prepared: PreparedMachine, secrets: SecretValues, options: DeployOptions = {}): MachineStack {
+export function createMachine(prepared: PreparedMachine, secrets: SecretValues, options: DeployOptions = {}, registryPassword?: pulumi.Output<string>): MachineStack {
   const { settings, spec, images } = prepared;
   return new MachineStack(
     options.name ?? spec.machine,
-    { spec, groupImages: images, secrets, dockerHost: settings.dockerHost, dockerSshOpts: settings.dockerSshOpts },
+    {
+      spec,
+      groupImages: images,
+      secrets,
+      dockerHost: settings.dockerHost,
+      dockerSshOpts: settings.dockerSshOpts,
+      registryAuth: registryAuthOf(settings, registryPassword),
+    },
     options.opts ?? {},
   );
 }

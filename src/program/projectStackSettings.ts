@@ -4,7 +4,7 @@ import * as YAML from "yaml";
 import { Machine } from "../config/machine";
 import { CONFIG_NAMESPACE } from "./settingDefinitions";
 import { lineOfKey } from "./stackFileLines";
-import { parseStackSettings, SettingsOutcome } from "./stackSettings";
+import { parseStackSettings, SettingsOutcome, SettingsSource } from "./stackSettings";
 
 /** Pulumi hands a program config values as text: scalars as strings, lists as JSON. */
 function asText(value: unknown): string {
@@ -40,6 +40,13 @@ export function projectStackSettings(projectDir: string, machine: Machine, confi
   }
   raw.machine = machine;
   raw.configRoot = configRoot;
+  return parseStackSettings(raw, projectStackSource(projectDir, machine), { secrets: "ignore" });
+}
+
+/** Where the machine's stack file writes each setting (for findings about settings). */
+export function projectStackSource(projectDir: string, machine: Machine): SettingsSource {
+  const file = `Pulumi.${machine}.yaml`;
+  const stackPath = path.join(projectDir, file);
   const text = fs.existsSync(stackPath) ? fs.readFileSync(stackPath, "utf8") : null;
-  return parseStackSettings(raw, { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) }, { secrets: "ignore" });
+  return { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) };
 }

@@ -7,6 +7,7 @@ import { createMachine } from "./deployMachine";
 import { formatRefusal } from "./planRefusal";
 import { StackInputs } from "./stackInputs";
 import { parseStackSettings } from "./stackSettings";
+import { StackSettings } from "./stackSettings";
 
 export type { PlanBuilder } from "../pipeline/prepareMachine";
 export { CONFIG_OVERRIDE } from "../pipeline/prepareMachine";
@@ -18,6 +19,12 @@ export interface ProgramOutputs {
   readonly containers: pulumi.Output<string[]>;
   /** Prometheus file_sd targets: every agent's /metrics on this host's Docker network. */
   readonly monitoringTargets: pulumi.Output<FileSdTarget[]>;
+}
+
+/** The registry token, read only when the stack pulls with credentials (imageRegistryUser). */
+function registryPassword(settings: StackSettings, inputs: StackInputs): pulumi.Output<string> | undefined {
+  const user = settings.images.mode === "prebuilt" ? settings.images.registryUser : "";
+  return user === "" ? undefined : inputs.secret("imageRegistryPassword");
 }
 
 /**
@@ -33,14 +40,14 @@ export function runProgram(
   if (!parsed.ok) {
     throw new pulumi.RunError(formatRefusal(`The settings of stack ${inputs.stack} are invalid; nothing was deployed:`, parsed.findings));
   }
-  const prepared = prepareMachine(parsed.settings, { buildPlan, override: CONFIG_OVERRIDE });
+  const prepared = prepareMachine(parsed.settings, { buildPlan, override: CONFIG_OVERRIDE, settingsSource: inputs.source });
   if (!prepared.ok) throw new pulumi.RunError(prepared.refusal);
   const { plan } = prepared;
   const machine = createMachine(prepared, {
     natsLeafPassword: inputs.secret("natsLeafPassword"),
     natsPassword: inputs.secret("natsPassword"),
     redisPassword: inputs.secret("redisPassword"),
-  });
+  }, {}, registryPassword(prepared.settings, inputs));
   plan.findings.forEach(log);
   return {
     endpoints: machine.endpoints,

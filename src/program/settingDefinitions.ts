@@ -13,6 +13,8 @@ export interface SettingDefinition {
   /** Absent: the stack must set it. */
   readonly default?: string | number | readonly string[];
   readonly secret?: boolean;
+  /** Without a default, may still be left unset (a secret cannot have a default in Pulumi.yaml). */
+  readonly optional?: boolean;
   readonly description: string;
   /** Validates the typed value (after integer / JSON-array conversion). */
   readonly schema: z.ZodType;
@@ -119,6 +121,28 @@ export const SETTINGS = {
     description: "With imageMode prebuilt: the tag of every group's image.",
     schema: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/),
     hint: "write a Docker tag: letters, digits, _, . and -, at most 128 characters",
+  },
+  imageRegistryUser: {
+    type: "string",
+    default: "",
+    description: "With imageMode prebuilt: the user pulling from a private imageRegistry (e.g. your GitHub user for ghcr.io); its password is the imageRegistryPassword secret. Empty: pull without credentials.",
+    schema: z.string().regex(/^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63})?$/),
+    hint: "write the registry user name, or leave it empty",
+  },
+  imageRegistryPassword: {
+    type: "string",
+    secret: true,
+    optional: true,
+    description: "With imageRegistryUser: the registry password or token (for ghcr.io a personal access token with read:packages); set with pulumi config set --secret.",
+    schema: z.string().min(8).regex(/^[^\s\p{Cc}]+$/u),
+    hint: "set it with `pulumi config set --secret imageRegistryPassword`: the token, at least 8 characters, no spaces",
+  },
+  imageDigests: {
+    type: "array",
+    default: [],
+    description: "With imageMode prebuilt: optional pins, [\"<group>=sha256:<64 hex>\", ...]; a pinned group runs imageRegistry/ai-system-<group>@sha256:..., whatever imageTag points at.",
+    schema: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*=sha256:[0-9a-f]{64}$/)),
+    hint: "write a list of <group>=sha256:<64 lowercase hex digits> strings",
   },
   torchVersion: {
     type: "string",
@@ -287,6 +311,20 @@ export const SETTINGS = {
     description: "Size in MB of each agent container's /tmp (tmpfs; the root filesystem is read-only); it counts against the memory limit.",
     schema: z.int().min(16).max(1_048_576),
     hint: "set a whole number of MB, at least 16",
+  },
+  hostPlatform: {
+    type: "string",
+    default: "linux",
+    description: "What runs Docker on this host: linux (Docker Engine on Linux with the NVIDIA Container Toolkit) or wsl2-docker-desktop (Windows with Docker Desktop's WSL 2 backend): changes how ports are published, GPUs requested and audio reached; see README.",
+    schema: z.enum(["linux", "wsl2-docker-desktop"]),
+    hint: "set it to linux or wsl2-docker-desktop",
+  },
+  hostMemoryMb: {
+    type: "integer",
+    default: 0,
+    description: "Memory in MB all containers of this host may use together: the machine's RAM on Linux, the WSL 2 VM's memory on Windows (.wslconfig memory=, by default half of the Windows RAM); the groups' memory_mb plus NATS and Redis must fit. 0: not checked.",
+    schema: z.int().min(0).max(16_777_216),
+    hint: "set a whole number of MB, or 0",
   },
   gpuSharing: {
     type: "string",

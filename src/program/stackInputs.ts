@@ -13,7 +13,7 @@ export interface StackInputs {
   readonly raw: RawSettings;
   readonly source: SettingsSource;
   /** Called only after the settings validated, so a missing secret is a finding, not a crash. */
-  readonly secret: (name: SecretName) => pulumi.Output<string>;
+  readonly secret: (name: SecretName | "imageRegistryPassword") => pulumi.Output<string>;
 }
 
 export { lineOfKey } from "./stackFileLines";

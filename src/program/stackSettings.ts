@@ -12,6 +12,8 @@ export interface StackSettings extends DeploymentSettings {
   readonly dockerSshOpts: readonly string[];
   /** null: take the capacity from the config. */
   readonly vramCapacityMb: number | null;
+  /** null: the host's memory is not checked. */
+  readonly hostMemoryMb: number | null;
 }
 
 /** Raw stack values as `pulumi.Config.get` returns them (arrays as JSON text). */
@@ -66,6 +68,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
     if (def.secret === true && options.secrets === "ignore") continue;
     const value = raw[key];
     if (value === undefined || (value === "" && def.default === undefined)) {
+      if (def.optional === true) continue;
       if (def.default === undefined) problem(key, `stack setting ${key} is missing; ${def.hint}`);
       else values.set(key, def.default);
       continue;
@@ -98,6 +101,27 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
   if (num("waitTimeout") <= num("healthcheckStartPeriodSeconds")) {
     problem("waitTimeout", `stack setting waitTimeout (${num("waitTimeout")}) must be longer than healthcheckStartPeriodSeconds (${num("healthcheckStartPeriodSeconds")}), or every deploy times out while models load`);
   }
+  if (str("hostPlatform") === "wsl2-docker-desktop" && str("gpuSharing") === "mps") {
+    // MPS needs the native Linux driver: "MPS is only supported on the Linux and QNX operating
+    // systems" (https://docs.nvidia.com/deploy/mps/when-to-use-mps.html), and under WSL 2 CUDA
+    // runs on the Windows driver through /dev/dxg (https://docs.nvidia.com/cuda/wsl-user-guide/).
+    problem("gpuSharing", "stack setting gpuSharing mps is not available on hostPlatform wsl2-docker-desktop: NVIDIA MPS needs the native Linux driver, and under WSL 2 CUDA runs on the Windows driver; set gpuSharing none (budgets are then passed as GPU_VRAM_BUDGET_MB, not enforced) or run this host on native Linux");
+  }
+  const digests: Record<string, string> = {};
+  for (const entry of list("imageDigests")) {
+    const [group, digest] = entry.split("=");
+    if (group in digests) problem("imageDigests", `stack setting imageDigests pins ${group} twice; keep one`);
+    digests[group] = digest;
+  }
+  if (str("imageMode") !== "prebuilt" && (list("imageDigests").length > 0 || str("imageRegistryUser") !== "")) {
+    problem("imageMode", "stack settings imageDigests and imageRegistryUser apply to prebuilt images only; set imageMode prebuilt or remove them");
+  }
+  if (str("imageRegistryUser") !== "" && str("imageRegistry") === "") {
+    problem("imageRegistryUser", "stack setting imageRegistryUser needs imageRegistry (e.g. ghcr.io/<owner>); set it, or remove imageRegistryUser");
+  }
+  if (options.secrets === "require" && (str("imageRegistryUser") === "") !== ((values.get("imageRegistryPassword") ?? "") === "")) {
+    problem("imageRegistryPassword", "stack settings imageRegistryUser and the imageRegistryPassword secret go together; set both (pulumi config set --secret imageRegistryPassword <token>) or neither");
+  }
   const extraEnvironment: Record<string, string> = {};
   for (const entry of list("extraEnvironment")) {
     const [name, ...rest] = entry.split("=");
@@ -114,12 +138,13 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       : { mode: "none" };
   const images: ImageSettings =
     str("imageMode") === "prebuilt"
-      ? { mode: "prebuilt", registry: str("imageRegistry"), tag: str("imageTag") }
+      ? { mode: "prebuilt", registry: str("imageRegistry"), tag: str("imageTag"), digests, registryUser: str("imageRegistryUser") }
       : { mode: "build", torchVersion: str("torchVersion"), torchIndexUrl: str("torchIndexUrl"), buildTimeoutMinutes: num("imageBuildTimeoutMinutes") };
   return {
     ok: true,
     settings: {
       machine,
+      platform: str("hostPlatform") === "wsl2-docker-desktop" ? "wsl2-docker-desktop" : "linux",
       lanIps: { mainpc: str("mainpcIp"), pc2: str("pc2Ip") },
       networkName: str("networkName"),
       hostConfigDir: str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir"),
@@ -152,6 +177,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       dockerHost: str("dockerHost"),
       dockerSshOpts: list("dockerSshOpts"),
       vramCapacityMb: vram === 0 ? null : vram,
+      hostMemoryMb: num("hostMemoryMb") === 0 ? null : num("hostMemoryMb"),
     },
   };
 }

@@ -10,18 +10,22 @@ import { containerStopTimeoutSeconds } from "./launcher";
 import { mpsSharingOf, mpsPipeMount } from "./gpuSharing";
 import { groupContainerName, NATS_KEY, REDIS_KEY } from "./names";
 import { RenderError } from "./renderError";
-import { ContainerSpec, GpuSpec, GroupImageSpec, MountSpec, PortSpec } from "./spec";
+import { ContainerSpec, GpuSpec, GroupImageSpec, MountSpec } from "./spec";
+import { HostPlatform, isDockerDesktop } from "./hostPlatform";
+import { publishPorts } from "./publishedPorts";
+import { renderAudio } from "./audio";
 import { renderAgentMounts } from "./volumes";
 
-/** One device request per GPU group with explicit ids, never `all`, so VRAM budgets hold. */
-export function renderGpu(container: ContainerPlan): GpuSpec | null {
+/**
+ * One device request per GPU group. Linux: the explicit ids, never `all`, so VRAM budgets hold.
+ * Docker Desktop on WSL 2: `--gpus all` (count -1), the form its GPU documentation uses
+ * (https://docs.docker.com/desktop/features/gpu/), since WSL 2 cannot filter devices
+ * (NVIDIA/nvidia-container-toolkit#21; the plan refuses ids other than "0" there).
+ */
+export function renderGpu(container: ContainerPlan, platform: HostPlatform = "linux"): GpuSpec | null {
   if (container.gpu === null) return null;
-  return { driver: "nvidia", deviceIds: [...container.gpu.deviceIds], capabilities: ["gpu"], vramMb: container.gpu.vramMb };
-}
-
-/** Each agent's ZMQ `port` and `healthCheckPort`, bound to this machine's LAN address only. */
-export function renderPublishedPorts(ports: readonly number[], ip: string): PortSpec[] {
-  return [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ internal: port, external: port, ip, protocol: "tcp" }));
+  const all = isDockerDesktop(platform);
+  return { driver: "nvidia", deviceIds: all ? [] : [...container.gpu.deviceIds], count: all ? -1 : null, capabilities: ["gpu"], vramMb: container.gpu.vramMb };
 }
 
 /** The agents' HTTP health/metrics ports: they listen on the network but are never published. */
@@ -35,7 +39,9 @@ export function agentInternalPorts(container: ContainerPlan): number[] {
  * directories are mounts), Docker's init as PID 1, and a process limit. With gpuSharing `mps` a
  * GPU group is an MPS client instead: the MPS user, the host IPC namespace (a documented
  * exception), the pipe directory, and the host's /dev/shm (so no shm size of its own).
- * Restart: `unless-stopped`, for the reason in RESTART_EXCEPTION.
+ * Restart: `unless-stopped`, for the reason in RESTART_EXCEPTION. The host platform decides how
+ * ports are bound (publishPorts), the GPU request's form (renderGpu) and how the group's audio
+ * agents reach the sound card (renderAudio).
  *
  * The image is the group's own (`image`, from src/images; without it, the reference the image
  * settings give, see groupImageReference) and runs the group launcher as its entrypoint, which
@@ -53,7 +59,9 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
   if (image !== undefined && image.key !== container.name) throw new RenderError(`container ${container.name} was given the image of group ${image.key}`);
   const mps = mpsSharingOf(container, settings);
   const user = mps?.user ?? settings.containerUsers.agent;
-  const mounts: MountSpec[] = [...renderAgentMounts(settings.hostConfigDir), ...(mps === null ? [] : [mpsPipeMount(mps)])];
+  const audio = renderAudio(settings.platform, container.audioAgents);
+  const bound = publishPorts(settings, container.publishedPorts);
+  const mounts: MountSpec[] = [...renderAgentMounts(settings.hostConfigDir), ...(mps === null ? [] : [mpsPipeMount(mps)]), ...audio.mounts];
   const spec: ContainerSpec = {
     key: container.name,
     role: "agent-group",
@@ -61,18 +69,20 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
     image: groupImageReference(settings.images, container.name, image),
     command: null,
     user,
-    env: renderAgentEnvironment(plan, container, settings),
+    env: [...renderAgentEnvironment(plan, container, settings), ...audio.env].sort((a, b) => ordinal(a.name, b.name)),
     attachNetwork: true,
     aliases: renderAgentAliases(plan, container),
     hosts: renderPeerHostEntries(plan, settings),
-    ports: renderPublishedPorts(container.publishedPorts, settings.lanIps[plan.machine]),
+    ports: bound.ports,
     internalPorts: agentInternalPorts(container),
+    devices: audio.devices,
+    groupAdd: audio.groupAdd,
     mounts: mounts.sort((a, b) => ordinal(a.target, b.target)),
     tmpfs: [renderTmpfs("/tmp", settings.agentTmpfsMb, true)],
     uploads: [],
     lifecycle: "service",
     healthcheck: renderAgentHealthcheck(container, settings.healthcheck),
-    gpu: renderGpu(container),
+    gpu: renderGpu(container, settings.platform),
     cpus: container.cpus,
     memoryMb: container.memoryMb,
     shmMb: mps === null ? container.shmMb : null,
@@ -89,6 +99,8 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
       RESTART_EXCEPTION,
       processLimitException(user, settings.agentProcessLimit),
       ...(mps === null ? [] : [MPS_IPC_EXCEPTION]),
+      ...bound.exceptions,
+      ...audio.exceptions,
     ]),
     dependsOn: [...container.dependsOn, NATS_KEY, REDIS_KEY],
   };

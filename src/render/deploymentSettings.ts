@@ -1,4 +1,5 @@
 import { Machine } from "../config/machine";
+import { HostPlatform } from "./hostPlatform";
 
 export interface HealthcheckTimings {
   readonly intervalSeconds: number;
@@ -55,11 +56,17 @@ export type ImageSettings =
       /** Registry (and namespace) the images are pulled from; empty: plain `ai-system-<group>:<tag>` names. */
       readonly registry: string;
       readonly tag: string;
+      /** Pins by group: such a group runs `<registry>/ai-system-<group>@sha256:...` (imageDigests). */
+      readonly digests: Readonly<Record<string, string>>;
+      /** User of the registry's credentials (imageRegistryUser); empty: anonymous pulls. */
+      readonly registryUser: string;
     };
 
 /** The stack settings the renderers need, already validated (see src/program/stackSettings.ts). */
 export interface DeploymentSettings {
   readonly machine: Machine;
+  /** What runs Docker on this host; decides how ports are published, GPUs requested and audio reached. */
+  readonly platform: HostPlatform;
   /** Both hosts' LAN addresses: published ports bind to this machine's, host entries use the other's. */
   readonly lanIps: Readonly<Record<Machine, string>>;
   readonly networkName: string;
@@ -94,8 +101,8 @@ export interface DeploymentSettings {
  * (and a test builds only that). StackSettings has every field, so it passes as any slice.
  */
 
-/** Which host, its peer's address and the Docker network. */
-export type NetworkSettings = Pick<DeploymentSettings, "machine" | "lanIps" | "networkName">;
+/** Which host (and what runs Docker there), its peer's address and the Docker network. */
+export type NetworkSettings = Pick<DeploymentSettings, "machine" | "platform" | "lanIps" | "networkName">;
 
 /** Container log rotation (json-file driver). */
 export type LoggingSettings = Pick<DeploymentSettings, "logMaxSize" | "logMaxFiles">;

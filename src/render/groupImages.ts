@@ -21,6 +21,18 @@ export function prebuiltImageReference(registry: string, tag: string, group: str
   return `${registry === "" ? repository : `${registry.replace(/\/+$/, "")}/${repository}`}:${tag}`;
 }
 
+/** A pinned prebuilt image: `<registry>/ai-system-<group>@sha256:...` (the digest wins over any tag). */
+export function pinnedImageReference(registry: string, group: string, digest: string): string {
+  const repository = groupImageName(group);
+  return `${registry === "" ? repository : `${registry.replace(/\/+$/, "")}/${repository}`}@${digest}`;
+}
+
+/** A prebuilt group's reference: pinned by digest when imageDigests names it, else by tag. */
+function prebuiltReference(settings: Extract<ImageSettings, { mode: "prebuilt" }>, group: string): string {
+  const digest = settings.digests[group];
+  return digest === undefined ? prebuiltImageReference(settings.registry, settings.tag, group) : pinnedImageReference(settings.registry, group, digest);
+}
+
 /**
  * The image a group's container names. Prebuilt images are known from the settings alone; a
  * built image's tag needs its content hash, so without the group's GroupImageSpec (the plan
@@ -29,10 +41,15 @@ export function prebuiltImageReference(registry: string, tag: string, group: str
  */
 export function groupImageReference(settings: ImageSettings, group: string, image?: GroupImageSpec): string {
   if (image !== undefined) return image.reference;
-  return settings.mode === "prebuilt" ? prebuiltImageReference(settings.registry, settings.tag, group) : groupImageName(group);
+  return settings.mode === "prebuilt" ? prebuiltReference(settings, group) : groupImageName(group);
 }
 
 /** The images of a prebuilt stack: one pulled image per group, nothing built. */
 export function prebuiltGroupImages(settings: Extract<ImageSettings, { mode: "prebuilt" }>, groups: readonly string[]): GroupImageSpec[] {
-  return groups.map((key) => ({ key, reference: prebuiltImageReference(settings.registry, settings.tag, key), build: null }));
+  return groups.map((key) => ({ key, reference: prebuiltReference(settings, key), build: null }));
+}
+
+/** The registry host of `ghcr.io/owner` is `ghcr.io`: what docker login and the provider's registryAuth take. */
+export function registryHost(registry: string): string {
+  return registry.split("/")[0] ?? registry;
 }

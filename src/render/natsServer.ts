@@ -16,7 +16,7 @@
  */
 import { Machine, NATS_HUB } from "../config/machine";
 import { NatsSettings } from "./deploymentSettings";
-import { renderPublishedPorts } from "./agentContainer";
+import { publishPorts } from "./publishedPorts";
 import { DROP_ALL_CAPABILITIES, NATS_PROCESS_LIMIT, processLimitException, renderLog, renderTmpfs, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderNatsHealthcheck } from "./healthchecks";
 import { INFRASTRUCTURE_PORTS, NATS_ALIAS } from "./infrastructure";
@@ -116,6 +116,7 @@ export function renderNatsContainer(settings: NatsSettings): ContainerSpec {
   const ports = INFRASTRUCTURE_PORTS;
   const published = natsLeafRole(settings.machine) === "hub" ? [ports.natsClient, ports.natsLeafnode] : [ports.natsClient];
   const user = settings.containerUsers.nats;
+  const bound = publishPorts(settings, published);
   return {
     key: NATS_KEY,
     role: "nats",
@@ -127,8 +128,10 @@ export function renderNatsContainer(settings: NatsSettings): ContainerSpec {
     attachNetwork: true,
     aliases: [NATS_ALIAS],
     hosts: [],
-    ports: renderPublishedPorts(published, settings.lanIps[settings.machine]),
+    ports: bound.ports,
     internalPorts: [ports.natsMonitoring],
+    devices: [],
+    groupAdd: [],
     mounts: [{ type: "volume", volume: VOLUMES.natsData.key, target: NATS_STORE_DIR, readOnly: false }],
     tmpfs: [renderTmpfs("/tmp", 1, false)],
     uploads: [],
@@ -147,7 +150,7 @@ export function renderNatsContainer(settings: NatsSettings): ContainerSpec {
     restart: "unless-stopped",
     log: renderLog(settings),
     waitTimeoutSeconds: settings.waitTimeoutSeconds,
-    exceptions: sortExceptions([RESTART_EXCEPTION, processLimitException(user, NATS_PROCESS_LIMIT)]),
+    exceptions: sortExceptions([RESTART_EXCEPTION, processLimitException(user, NATS_PROCESS_LIMIT), ...bound.exceptions]),
     dependsOn: [NATS_STORE_INIT_KEY],
   };
 }

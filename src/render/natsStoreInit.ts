@@ -48,6 +48,8 @@ export function renderNatsStoreInit(settings: NatsSettings): ContainerSpec {
     hosts: [],
     ports: [],
     internalPorts: [],
+    devices: [],
+    groupAdd: [],
     mounts: [{ type: "volume", volume: VOLUMES.natsData.key, target: NATS_STORE_DIR, readOnly: false }],
     tmpfs: [],
     uploads: [],

@@ -1,5 +1,5 @@
 import { RedisSettings } from "./deploymentSettings";
-import { renderPublishedPorts } from "./agentContainer";
+import { publishPorts } from "./publishedPorts";
 import { DROP_ALL_CAPABILITIES, processLimitException, REDIS_PROCESS_LIMIT, renderLog, RESTART_EXCEPTION, sortExceptions } from "./hardening";
 import { renderRedisHealthcheck } from "./healthchecks";
 import { INFRASTRUCTURE_PORTS, REDIS_ALIAS } from "./infrastructure";
@@ -41,6 +41,7 @@ export function renderRedisCommand(memoryMb: number): string[] {
 /** Hardened like every container: Redis writes only to its /data volume, so its root is read-only. */
 export function renderRedisContainer(settings: RedisSettings): ContainerSpec {
   const user = settings.containerUsers.redis;
+  const bound = publishPorts(settings, [INFRASTRUCTURE_PORTS.redis]);
   return {
     key: REDIS_KEY,
     role: "redis",
@@ -55,8 +56,10 @@ export function renderRedisContainer(settings: RedisSettings): ContainerSpec {
     attachNetwork: true,
     aliases: [REDIS_ALIAS],
     hosts: [],
-    ports: renderPublishedPorts([INFRASTRUCTURE_PORTS.redis], settings.lanIps[settings.machine]),
+    ports: bound.ports,
     internalPorts: [],
+    devices: [],
+    groupAdd: [],
     mounts: [{ type: "volume", volume: VOLUMES.redisData.key, target: "/data", readOnly: false }],
     tmpfs: [],
     uploads: [],
@@ -75,7 +78,7 @@ export function renderRedisContainer(settings: RedisSettings): ContainerSpec {
     restart: "unless-stopped",
     log: renderLog(settings),
     waitTimeoutSeconds: settings.waitTimeoutSeconds,
-    exceptions: sortExceptions([RESTART_EXCEPTION, processLimitException(user, REDIS_PROCESS_LIMIT)]),
+    exceptions: sortExceptions([RESTART_EXCEPTION, processLimitException(user, REDIS_PROCESS_LIMIT), ...bound.exceptions]),
     dependsOn: [],
   };
 }

@@ -61,7 +61,10 @@ export interface HealthcheckSpec {
 
 export interface GpuSpec {
   readonly driver: "nvidia";
+  /** Empty with `count: -1` (every GPU, `--gpus all`): the form Docker Desktop on WSL 2 honours. */
   readonly deviceIds: readonly string[];
+  /** -1: all GPUs; null: exactly `deviceIds`. */
+  readonly count: -1 | null;
   readonly capabilities: readonly string[];
   readonly vramMb: number;
 }
@@ -162,6 +165,10 @@ export interface ContainerSpec {
   readonly mounts: readonly MountSpec[];
   /** Sorted by target. */
   readonly tmpfs: readonly TmpfsSpec[];
+  /** Host devices passed at the same path (`/dev/snd` for audio on Linux); sorted. */
+  readonly devices: readonly string[];
+  /** Supplementary group ids of the first process (the audio group with /dev/snd); sorted. */
+  readonly groupAdd: readonly string[];
   readonly uploads: readonly UploadSpec[];
   readonly lifecycle: Lifecycle;
   /** null only for `once` containers. */

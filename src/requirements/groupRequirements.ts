@@ -3,7 +3,7 @@ import { Machine } from "../config/machine";
 import { ContainerPlan } from "../plan/deploymentPlan";
 import { distributionFor } from "./distributions";
 import { ImportScan } from "./importScanner";
-import { systemPackagesFor } from "./systemPackages";
+import { AUDIO_CLIENT_PACKAGES, systemPackagesFor } from "./systemPackages";
 
 /** What one docker group's image has to install. */
 export interface GroupRequirements {
@@ -60,6 +60,6 @@ export function groupRequirements(container: ContainerPlan, scan: ImportScan): G
     distributions: [...required.values()].sort(compareDistributions),
     unmapped: [...unmappedKeys].filter((k) => !mappedKeys.has(k)).map((k) => required.get(k)!).sort(compareDistributions),
     optional: [...optional.values()].sort(compareDistributions),
-    systemPackages: systemPackagesFor(requiredModules),
+    systemPackages: [...new Set([...systemPackagesFor(requiredModules), ...(container.audioAgents.length > 0 ? AUDIO_CLIENT_PACKAGES : [])])].sort(ordinal),
   };
 }

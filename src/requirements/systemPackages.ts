@@ -30,6 +30,12 @@ export const SYSTEM_PACKAGES: Readonly<Record<string, readonly string[]>> = {
   whisper: ["ffmpeg"],
 };
 
+/**
+ * Sound clients of a group with audio agents (present in bookworm and jammy): ALSA, its PulseAudio
+ * plugin (the `pulse` PCM, which reaches WSLg's server named by PULSE_SERVER) and libpulse.
+ */
+export const AUDIO_CLIENT_PACKAGES: readonly string[] = ["libasound2", "libasound2-plugins", "libpulse0"];
+
 const TABLE = new Map(Object.entries(SYSTEM_PACKAGES));
 
 /** The apt packages a set of third-party modules needs, sorted and without repeats. */

@@ -15,7 +15,7 @@ describe("npm run plan", () => {
     assert.strictEqual(result.exitCode, 0);
     const doc = JSON.parse(result.stdout);
     assert.deepStrictEqual(Object.keys(doc), [
-      "machine", "configRoot", "override", "files", "counts", "agents", "legacy", "crossMachineDependencies", "containers", "waves", "longestPath", "vram", "findings",
+      "machine", "configRoot", "override", "files", "counts", "agents", "legacy", "crossMachineDependencies", "containers", "waves", "longestPath", "vram", "platform", "memory", "findings",
     ]);
     assert.strictEqual(doc.machine, "mainpc");
     assert.strictEqual(doc.configRoot, PROJECT_ROOT);
@@ -42,8 +42,12 @@ describe("npm run plan", () => {
       dependsOn: [],
       wave: 1,
       publishedPorts: [5613, 6617, 7200, 7220, 8200, 8220, 9000, 9001, 26002, 27002],
+      audioAgents: [],
     });
     assert.deepStrictEqual([doc.waves, doc.vram.capacityMb, doc.vram.allocatedMb], [4, 24576, 22528]);
+    // The bundled stack files: a Linux host whose memory is not checked; the voice group has audio.
+    assert.deepStrictEqual([doc.platform, doc.memory], ["linux", { capacityMb: null, allocatedMb: 64000, infrastructureMb: 1536 }]);
+    assert.deepStrictEqual(doc.containers.filter((c: { audioAgents: string[] }) => c.audioAgents.length > 0).map((c: { name: string }) => c.name), ["audio-emotion"]);
     // The project root is not the monorepo: no legacy files to compare with.
     assert.strictEqual(doc.legacy, null);
     assert.deepStrictEqual(doc.findings, []);

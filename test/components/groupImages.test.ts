@@ -161,7 +161,7 @@ describe("components: agent-group images (imageMode prebuilt)", function () {
   after(() => removeConfigRoot(root));
 
   it("builds nothing and runs <registry>/ai-system-<group>:<tag>, pulled with keepLocally", async () => {
-    const { run, error } = await deploy(root, { images: { mode: "prebuilt", registry: "registry.lan:5000/ai", tag: "v3" } });
+    const { run, error } = await deploy(root, { images: { mode: "prebuilt", registry: "registry.lan:5000/ai", tag: "v3", digests: {}, registryUser: "" } });
     assert.strictEqual(error, null);
     const images = run.registrations.filter((r) => r.type === REMOTE_IMAGE);
     assert.deepStrictEqual(images.filter((r) => r.inputs.build !== undefined || r.inputs.triggers !== undefined), []);

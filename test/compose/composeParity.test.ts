@@ -12,9 +12,9 @@ import { Machine } from "../../src/config/machine";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { exportCompose, machineFileName, NETWORK_FILE_NAME, secretVariableValues } from "../../src/compose";
 import { runProgram } from "../../src/program";
-import { fakeStackInputs, TEST_SECRETS } from "../support/fakeStackInputs";
+import { fakeStackInputs, TEST_REGISTRY_PASSWORD, TEST_SECRETS } from "../support/fakeStackInputs";
 import { mockPulumi, plainStrings, Registration, unwrap } from "../support/pulumiMocks";
-import { PROJECT_DIR, stackRawSettings } from "../support/stackFiles";
+import { exampleProjectDir, exampleRawSettings, PROJECT_DIR, stackRawSettings } from "../support/stackFiles";
 
 const CONTAINER = "docker:index/container:Container";
 
@@ -33,7 +33,9 @@ interface Neutral {
   tmpfs: Record<string, string>;
   uploads: { file: string; content: string }[];
   healthcheck: { test: string[]; intervalMs: number; timeoutMs: number; startPeriodMs: number; startIntervalMs: number; retries: number } | null;
-  gpu: { driver: string; deviceIds: string[]; capabilities: string[] }[] | null;
+  gpu: { driver: string; deviceIds: string[]; all: boolean; capabilities: string[] }[] | null;
+  devices: string[];
+  groupAdd: string[];
   cpus: number;
   memoryMb: number;
   shmMb: number | null;
@@ -76,7 +78,7 @@ function resolve(text: string, variables: ReadonlyMap<string, string>): string {
 
 const PULUMI_KEYS = new Set([
   "name", "image", "command", "user", "envs", "labels", "networkMode", "networksAdvanced", "hosts", "ports", "mounts", "tmpfs",
-  "uploads", "healthcheck", "deviceRequests", "cpus", "memory", "shmSize", "readOnly", "securityOpts", "capabilities", "ipcMode",
+  "uploads", "healthcheck", "deviceRequests", "devices", "groupAdds", "cpus", "memory", "shmSize", "readOnly", "securityOpts", "capabilities", "ipcMode",
   "ulimits", "init", "restart", "logDriver", "logOpts", "wait", "waitTimeout", "attach", "mustRun", "stopTimeout", "destroyGraceSeconds",
 ]);
 
@@ -107,7 +109,15 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
       h === undefined
         ? null
         : { test: [...h.tests], intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.startPeriod), startIntervalMs: ms(h.startInterval), retries: h.retries },
-    gpu: i.deviceRequests === undefined ? null : i.deviceRequests.map((d: { driver: string; deviceIds: string[]; capabilities: string[] }) => ({ driver: d.driver, deviceIds: [...d.deviceIds], capabilities: [...d.capabilities] })),
+    gpu:
+      i.deviceRequests === undefined
+        ? null
+        : i.deviceRequests.map((d: { driver: string; deviceIds?: string[]; count?: number; capabilities: string[] }) => {
+            assert.ok((d.count === -1) !== (d.deviceIds !== undefined), `${r.name}: count -1 or device ids`);
+            return { driver: d.driver, deviceIds: [...(d.deviceIds ?? [])], all: d.count === -1, capabilities: [...d.capabilities] };
+          }),
+    devices: (i.devices ?? []).map((d: { hostPath: string; containerPath: string; permissions: string }) => `${d.hostPath}:${d.containerPath}:${d.permissions}`),
+    groupAdd: [...(i.groupAdds ?? [])],
     cpus: Number(i.cpus),
     memoryMb: i.memory,
     shmMb: i.shmSize ?? null,
@@ -137,7 +147,7 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
 
 const COMPOSE_KEYS = new Set([
   "image", "container_name", "command", "user", "environment", "labels", "network_mode", "networks", "extra_hosts", "ports", "volumes",
-  "tmpfs", "healthcheck", "deploy", "cpus", "mem_limit", "shm_size", "read_only", "security_opt", "cap_drop", "cap_add", "ipc",
+  "tmpfs", "devices", "group_add", "healthcheck", "deploy", "cpus", "mem_limit", "shm_size", "read_only", "security_opt", "cap_drop", "cap_add", "ipc",
   "ulimits", "init", "restart", "stop_grace_period", "logging", "depends_on", "x-ai-system",
 ]);
 
@@ -190,7 +200,13 @@ function fromCompose(key: string, files: ComposeFiles, variables: ReadonlyMap<st
     gpu:
       s.deploy === undefined
         ? null
-        : s.deploy.resources.reservations.devices.map((d: { driver: string; device_ids: string[]; capabilities: string[] }) => ({ driver: d.driver, deviceIds: [...d.device_ids], capabilities: [...d.capabilities] })),
+        : s.deploy.resources.reservations.devices.map((d: { driver: string; device_ids?: string[]; count?: string; capabilities: string[] }) => {
+            assert.ok((d.count === "all") !== (d.device_ids !== undefined), `${key}: count all or device_ids`);
+            return { driver: d.driver, deviceIds: [...(d.device_ids ?? [])], all: d.count === "all", capabilities: [...d.capabilities] };
+          }),
+    // Compose's `host:container` gives the cgroup permissions rwm, Docker's default.
+    devices: (s.devices ?? []).map((d: string) => `${d}:rwm`),
+    groupAdd: (s.group_add ?? []).map(String),
     cpus: s.cpus,
     memoryMb: megabytes(s.mem_limit),
     shmMb: s.shm_size === undefined ? null : megabytes(s.shm_size),
@@ -212,8 +228,15 @@ function fromCompose(key: string, files: ComposeFiles, variables: ReadonlyMap<st
   };
 }
 
+/** Both platforms: the bundled stack files (linux) and the user's Windows stacks (examples/wsl2-docker-desktop). */
+const PLATFORMS = [
+  { platform: "linux", raw: stackRawSettings, projectDir: () => PROJECT_DIR },
+  { platform: "wsl2-docker-desktop", raw: (m: Machine) => ({ ...exampleRawSettings(m), imageRegistryPassword: TEST_REGISTRY_PASSWORD }), projectDir: exampleProjectDir },
+] as const;
+
+for (const { platform, raw, projectDir } of PLATFORMS)
 for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
-  describe(`compose export of ${machine} against the Pulumi program (default configuration)`, function () {
+  describe(`compose export of ${machine} against the Pulumi program (default configuration, ${platform})`, function () {
     this.timeout(20_000);
     let containers: Registration[] = [];
     let byUrn = new Map<string, Registration>();
@@ -223,11 +246,11 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
 
     before(async () => {
       const run = await mockPulumi(machine);
-      runProgram(fakeStackInputs(stackRawSettings(machine), machine, PROJECT_DIR), buildDeploymentPlan, () => undefined);
+      runProgram(fakeStackInputs(raw(machine), machine, PROJECT_DIR), buildDeploymentPlan, () => undefined);
       await run.settle();
       containers = run.registrations.filter((r) => r.type === CONTAINER);
       byUrn = new Map(containers.map((r) => [r.urn, r]));
-      const outcome = exportCompose(PROJECT_DIR, machine, PROJECT_DIR);
+      const outcome = exportCompose(projectDir(), machine, PROJECT_DIR);
       if (!outcome.ok) throw new Error(outcome.problems.join("\n"));
       const generated = new Map(outcome.export.files.map((f) => [f.path, f.content]));
       rawTexts = [...generated.values()];
@@ -261,11 +284,28 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       assert.ok(neutral.some((c) => c.healthcheck !== null && c.healthcheck.startIntervalMs > 0 && c.healthcheck.startPeriodMs > c.healthcheck.intervalMs));
       assert.ok(neutral.some((c) => Object.keys(c.tmpfs).length > 0) && neutral.some((c) => c.capAdd.length > 0));
       assert.ok(neutral.some((c) => c.stopTimeoutSeconds !== null), "a stop timeout");
+      // The platform's forms: every GPU request and published port, and the voice group's audio.
+      const desktop = platform === "wsl2-docker-desktop";
+      const gpus = neutral.flatMap((c) => c.gpu ?? []);
+      assert.ok(gpus.every((g) => (desktop ? g.all && g.deviceIds.length === 0 : !g.all && g.deviceIds.length === 1)), "GPU request form");
+      const ip = desktop ? "0.0.0.0" : machine === "mainpc" ? "192.168.1.10" : "192.168.1.20";
+      assert.ok(neutral.flatMap((c) => c.ports).every((p) => p.startsWith(`${ip}:`)), `ports on ${ip}`);
+      const voice = neutral.find((c) => c.name === "ai-system-audio-emotion");
+      if (machine === "mainpc") {
+        assert.ok(voice);
+        if (desktop) {
+          assert.deepStrictEqual([voice.devices, voice.groupAdd, voice.env.PULSE_SERVER], [[], [], "unix:/mnt/wslg/PulseServer"]);
+          assert.ok(voice.mounts.some((m) => m.source === "/mnt/wslg/PulseServer" && m.target === "/mnt/wslg/PulseServer"));
+        } else {
+          assert.deepStrictEqual([voice.devices, voice.groupAdd, voice.env.PULSE_SERVER], [["/dev/snd:/dev/snd:rwm"], ["29"], undefined]);
+        }
+      }
+      assert.ok(neutral.filter((c) => c !== voice).every((c) => c.devices.length === 0 && c.env.AUDIO_AGENTS === undefined), "audio only where asked");
     });
 
     it("holds no secret value: every value that carries one is a ${VARIABLE} of the env file", () => {
       for (const text of rawTexts) {
-        for (const secret of Object.values(TEST_SECRETS)) assert.ok(!text.includes(secret), "a compose file leaks a secret");
+        for (const secret of [...Object.values(TEST_SECRETS), TEST_REGISTRY_PASSWORD]) assert.ok(!text.includes(secret), "a compose file leaks a secret");
       }
       for (const [key, service] of Object.entries(files.machine.services)) {
         const environment = (service as { environment?: Record<string, string> }).environment ?? {};
@@ -277,7 +317,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       }
       // The Pulumi side keeps the same values secret.
       for (const r of containers) {
-        for (const text of plainStrings(r.inputs)) for (const secret of Object.values(TEST_SECRETS)) assert.ok(!text.includes(secret), r.name);
+        for (const text of plainStrings(r.inputs)) for (const secret of [...Object.values(TEST_SECRETS), TEST_REGISTRY_PASSWORD]) assert.ok(!text.includes(secret), r.name);
       }
     });
   });

@@ -5,6 +5,7 @@
  * Applied to copies of the parsed files rather than as a compose `-f` overlay because an overlay
  * cannot delete keys (GPU reservations, x-start_interval) in docker-compose 1.29.
  */
+import * as fs from "fs";
 import * as YAML from "yaml";
 import { Machine, MACHINES } from "../../src/config/machine";
 
@@ -86,6 +87,17 @@ export function e2eOverride(machineText: string, networkText: string, o: Overrid
   if (Object.keys(gpuReservations).length > 0) {
     changes.push(`deploy.resources.reservations.devices removed from ${Object.keys(gpuReservations).join(", ")} [no GPU, no NVIDIA runtime]`);
   }
+
+  // Audio groups pass /dev/snd (and join the audio group); this sandbox may have no sound card.
+  const soundless = !fs.existsSync("/dev/snd");
+  const audio: string[] = [];
+  for (const [key, s] of Object.entries(services)) {
+    if (!soundless || s.devices === undefined) continue;
+    audio.push(key);
+    delete s.devices;
+    delete s.group_add;
+  }
+  if (audio.length > 0) changes.push(`devices and group_add removed from ${audio.join(", ")} [no /dev/snd in this sandbox]`);
 
   const startIntervals: Record<string, string> = {};
   for (const [key, s] of Object.entries(services)) {

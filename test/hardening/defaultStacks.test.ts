@@ -36,6 +36,9 @@ const EXPECTED_EXCEPTIONS: Readonly<Record<ContainerRole, Readonly<Partial<Recor
   "agent-group": { "5.15": RESTART, "5.29": nproc(10001, 16384) },
 };
 
+const VOICE_AUDIO =
+  "audio for AudioCapture, EmotionEngine, EmpathyAgent, FusedAudioPreprocessor, HumanAwarenessAgent, MoodTrackerAgent, ProactiveAgent, STTService, StreamingInterruptHandler, StreamingSpeechRecognition, StreamingTTSAgent, TTSService, ToneDetector, VoiceProfilingAgent, WakeWordDetector: passes /dev/snd (ALSA) and joins the audio group (gid 29); compensating control: only the sound devices, no other /dev entry, non-root user, all capabilities dropped";
+
 /** Checks that apply, per role: the 19 common ones plus the service checks. */
 const EXPECTED_TOTAL: Readonly<Record<ContainerRole, number>> = { "volume-init": 19, nats: 21, redis: 20, "agent-group": 19 };
 
@@ -98,6 +101,8 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
           const expected: Partial<Record<HardeningCheckId, string>> = {
             ...EXPECTED_EXCEPTIONS[role],
             ...(mode.mps && gpu ? { "5.17": MPS_IPC } : {}),
+            // The voice group (audio: true in the default config) passes /dev/snd on Linux.
+            ...(r.inputs.devices !== undefined ? { "5.6": VOICE_AUDIO } : {}),
           };
           assert.deepStrictEqual(report.failures, [], r.name);
           assert.deepStrictEqual(

@@ -201,7 +201,7 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     const r = root({ generate: false });
     const plan = planOf(r);
     const prebuilt = (registry: string) =>
-      resolveGroupImages({ plan, configRoot: "/nonexistent", images: { mode: "prebuilt", registry, tag: "v3" }, env: {} });
+      resolveGroupImages({ plan, configRoot: "/nonexistent", images: { mode: "prebuilt", registry, tag: "v3", digests: {}, registryUser: "" }, env: {} });
     assert.deepStrictEqual(prebuilt("registry.lan:5000/ai"), {
       ok: true,
       images: [

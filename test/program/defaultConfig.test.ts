@@ -129,7 +129,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
     });
 
     it("runs every group on its own prebuilt launcher image (the stack files' imageMode), with the launcher's input and a stop timeout above its grace", () => {
-      assert.deepStrictEqual(settings.images, { mode: "prebuilt", registry: "", tag: "latest" });
+      assert.deepStrictEqual(settings.images, { mode: "prebuilt", registry: "", tag: "latest", digests: {}, registryUser: "" });
       const images = run.registrations.filter((r) => r.type === "docker:index/remoteImage:RemoteImage");
       assert.deepStrictEqual(images.filter((r) => r.inputs.build !== undefined), []);
       for (const c of plan.containers) {

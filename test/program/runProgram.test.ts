@@ -28,8 +28,12 @@ describe("program/runProgram", function () {
     );
     await run.settle();
     assert.strictEqual(calls.length, 1);
-    const { env, ...rest } = calls[0];
+    const { env, host, ...rest } = calls[0];
     assert.deepStrictEqual(rest, { configRoot: "/srv/monorepo", machine: "mainpc", override: "docker", vramCapacityMb: 20480 });
+    // The host as the settings describe it; settings findings point at the stack file.
+    const { settingAt, ...hostRest } = host!;
+    assert.deepStrictEqual(hostRest, { platform: "linux", memoryMb: null, infrastructureMemoryMb: 1536, imageMode: "prebuilt", pinnedGroups: [] });
+    assert.deepStrictEqual(settingAt("ai-system:hostMemoryMb"), { file: "Pulumi.mainpc.yaml", line: 1 });
     assert.strictEqual(env.MACHINE_TYPE, "mainpc");
     assert.strictEqual(env.CONFIG_OVERRIDE, "docker");
     assert.deepStrictEqual(logged, ["WARNING [undefined-variable] config/startup_config.v3.yaml:3: ${X} is not set"]);

@@ -28,6 +28,7 @@ describe("program/stackSettings", () => {
     assert.ok(outcome.ok);
     assert.deepStrictEqual(outcome.settings, {
       machine: "mainpc",
+      platform: "linux",
       lanIps: { mainpc: "192.168.1.10", pc2: "192.168.1.20" },
       networkName: "ai_system_network",
       hostConfigDir: "/srv/monorepo/config",
@@ -54,6 +55,7 @@ describe("program/stackSettings", () => {
       dockerHost: "unix:///var/run/docker.sock",
       dockerSshOpts: [],
       vramCapacityMb: null,
+      hostMemoryMb: null,
     });
   });
 
@@ -176,11 +178,13 @@ describe("program/stackSettings", () => {
       torchIndexUrl: "https://download.pytorch.org/whl/cu124",
       buildTimeoutMinutes: 120,
     });
-    assert.deepStrictEqual(images({ imageMode: "prebuilt" }), { mode: "prebuilt", registry: "", tag: "latest" });
+    assert.deepStrictEqual(images({ imageMode: "prebuilt" }), { mode: "prebuilt", registry: "", tag: "latest", digests: {}, registryUser: "" });
     assert.deepStrictEqual(images({ imageMode: "prebuilt", imageRegistry: "registry.lan:5000/ai", imageTag: "2025-07-26.1" }), {
       mode: "prebuilt",
       registry: "registry.lan:5000/ai",
       tag: "2025-07-26.1",
+      digests: {},
+      registryUser: "",
     });
   });
 

@@ -21,7 +21,7 @@ describe("render/agentContainer", () => {
   const [core, modelGpu, language] = plan.containers.map((c) => renderAgentContainer(plan, c, settings));
 
   it("requests the GPU exactly on GPU groups, by explicit device id", () => {
-    assert.deepStrictEqual(modelGpu.gpu, { driver: "nvidia", deviceIds: ["0"], capabilities: ["gpu"], vramMb: 8192 });
+    assert.deepStrictEqual(modelGpu.gpu, { driver: "nvidia", deviceIds: ["0"], count: null, capabilities: ["gpu"], vramMb: 8192 });
     assert.strictEqual(core.gpu, null);
     assert.strictEqual(language.gpu, null);
   });
@@ -161,7 +161,7 @@ describe("render/agentContainer", () => {
     const built = { key: "language", reference: "ai-system-language:0123456789abcdef", build: null };
     assert.strictEqual(renderAgentContainer(plan, plan.containers[2], settings, built).image, "ai-system-language:0123456789abcdef");
     assert.strictEqual(
-      renderAgentContainer(plan, plan.containers[2], sampleSettings({ images: { mode: "prebuilt", registry: "registry.lan:5000/ai", tag: "v7" } })).image,
+      renderAgentContainer(plan, plan.containers[2], sampleSettings({ images: { mode: "prebuilt", registry: "registry.lan:5000/ai", tag: "v7", digests: {}, registryUser: "" } })).image,
       "registry.lan:5000/ai/ai-system-language:v7",
     );
     // Build mode without the group image (the plan command, the compose export): the untagged repository.

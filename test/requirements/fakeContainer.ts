@@ -31,6 +31,7 @@ export function fakeContainer(name: string, agents: Readonly<Record<string, stri
     dependsOn: [],
     wave: 1,
     publishedPorts: [],
+    audioAgents: [],
     source: { file: "config/overrides/docker.yaml", line: 5 },
   };
 }

@@ -57,6 +57,7 @@ function container(name: string, agents: AgentSpec[], rest: Partial<ContainerPla
     dependsOn: [],
     wave: 1,
     publishedPorts: sorted.flatMap((a) => [a.port, a.healthCheckPort]).sort((a, b) => a - b),
+    audioAgents: [],
     source: { file: "config/overrides/docker.yaml", line: 40 },
     ...rest,
   };
@@ -105,6 +106,8 @@ export function samplePlan(findings: Finding[] = []): DeploymentPlan {
   ];
   return {
     machine: "mainpc",
+    platform: "linux",
+    memory: { capacityMb: null, allocatedMb: 4096 + 16384 + 3072 + 1536, infrastructureMb: 1536 },
     config: sampleConfig("mainpc", agents, { LOG_LEVEL: "INFO", PYTHONPATH: "/somewhere-else", DEBUG_MODE: "false" }),
     agents,
     peerAgents: sortByName(Object.values(PC2_AGENTS)),
@@ -121,6 +124,7 @@ export function samplePlan(findings: Finding[] = []): DeploymentPlan {
 export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSettings {
   return {
     machine: "mainpc",
+    platform: "linux",
     lanIps: { mainpc: "192.168.1.10", pc2: "192.168.1.20" },
     networkName: "ai_system_network",
     hostConfigDir: "/srv/monorepo/config",
@@ -143,11 +147,12 @@ export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSet
     logMaxFiles: 5,
     extraEnvironment: { HF_HOME: "/app/models/hf" },
     // Prebuilt: nothing to read from the (absent) config root; build-mode tests use a real one.
-    images: { mode: "prebuilt", registry: "", tag: "latest" },
+    images: { mode: "prebuilt", registry: "", tag: "latest", digests: {}, registryUser: "" },
     configRoot: "/srv/monorepo",
     dockerHost: "unix:///var/run/docker.sock",
     dockerSshOpts: [],
     vramCapacityMb: null,
+    hostMemoryMb: null,
     ...overrides,
   };
 }
