@@ -6,8 +6,7 @@ import { Endpoints, GpuAllocationTable } from "../render/spec";
 import { createMachine } from "./deployMachine";
 import { formatRefusal } from "./planRefusal";
 import { StackInputs } from "./stackInputs";
-import { parseStackSettings } from "./stackSettings";
-import { StackSettings } from "./stackSettings";
+import { parseStackSettings, StackSettings } from "./stackSettings";
 
 export type { PlanBuilder } from "../pipeline/prepareMachine";
 export { CONFIG_OVERRIDE } from "../pipeline/prepareMachine";
@@ -43,11 +42,12 @@ export function runProgram(
   const prepared = prepareMachine(parsed.settings, { buildPlan, override: CONFIG_OVERRIDE, settingsSource: inputs.source });
   if (!prepared.ok) throw new pulumi.RunError(prepared.refusal);
   const { plan } = prepared;
-  const machine = createMachine(prepared, {
+  const secrets = {
     natsLeafPassword: inputs.secret("natsLeafPassword"),
     natsPassword: inputs.secret("natsPassword"),
     redisPassword: inputs.secret("redisPassword"),
-  }, {}, registryPassword(prepared.settings, inputs));
+  };
+  const machine = createMachine(prepared, secrets, {}, registryPassword(prepared.settings, inputs));
   plan.findings.forEach(log);
   return {
     endpoints: machine.endpoints,
