@@ -17,7 +17,7 @@ export interface ComposeHealthcheck {
    * docker-compose 1.29 has no `start_interval` (Compose v2.20+ with Docker 25+ has); an
    * `x-` key keeps the stack's value in the file, and compose ignores it.
    */
-  readonly "x-start_interval": string;
+  readonly "x-start_interval"?: string;
 }
 
 export interface ComposeDevice {
@@ -76,6 +76,8 @@ export interface ComposeService {
   readonly deploy?: { readonly resources: { readonly reservations: { readonly devices: readonly ComposeDevice[] } } };
   readonly cpus?: number;
   readonly mem_limit?: string;
+  /** Memory plus swap; equal to mem_limit: no swap (the Pulumi input memorySwap). */
+  readonly memswap_limit?: string;
   readonly shm_size?: string;
   readonly read_only?: boolean;
   readonly security_opt?: readonly string[];
@@ -111,6 +113,7 @@ export const SERVICE_KEY_ORDER: readonly (keyof ComposeService)[] = [
   "deploy",
   "cpus",
   "mem_limit",
+  "memswap_limit",
   "shm_size",
   "read_only",
   "security_opt",

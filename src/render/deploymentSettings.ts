@@ -6,8 +6,8 @@ export interface HealthcheckTimings {
   readonly retries: number;
   /** Failures during this period do not count (models load here). */
   readonly startPeriodSeconds: number;
-  /** Probe interval during the start period (Docker 25+), so a healthy group is seen early. */
-  readonly startIntervalSeconds: number;
+  /** Probe interval during the start period, so a healthy group is seen early; null: the engine is older than API 1.44 and refuses it. */
+  readonly startIntervalSeconds: number | null;
 }
 
 /** Numeric `uid:gid` each kind of container runs as. */
@@ -81,6 +81,8 @@ export interface DeploymentSettings {
   readonly gpuSharing: GpuSharing;
   readonly portOffset: number;
   readonly waitTimeoutSeconds: number;
+  /** Docker Engine API version of the host (`1.52`); decides which healthcheck fields it accepts. */
+  readonly engineApiVersion: string;
   readonly healthcheck: HealthcheckTimings;
   readonly logMaxSize: string;
   readonly logMaxFiles: number;

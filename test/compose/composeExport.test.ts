@@ -23,14 +23,13 @@ import {
   FieldMappers,
   Interpolated,
   noneLeft,
-  parseGoDuration,
   renderEnvFile,
   secretVariable,
   ServiceContext,
 } from "../../src/compose";
 import { runComposeCommand } from "../../src/cli/composeCommand";
 import { Machine, MACHINES } from "../../src/config/machine";
-import { ContainerSpec, MachineSpec, renderSpecText } from "../../src/render";
+import { ContainerSpec, MachineSpec, parseGoDuration, renderSpecText } from "../../src/render";
 import { TEST_SECRETS } from "../support/fakeStackInputs";
 import { PROJECT_DIR } from "../support/stackFiles";
 

@@ -32,10 +32,11 @@ interface Neutral {
   mounts: { type: string; source: string; target: string; readOnly: boolean }[];
   tmpfs: Record<string, string>;
   uploads: { file: string; content: string }[];
-  healthcheck: { test: string[]; intervalMs: number; timeoutMs: number; startPeriodMs: number; startIntervalMs: number; retries: number } | null;
+  healthcheck: { test: string[]; intervalMs: number; timeoutMs: number; startPeriodMs: number; startIntervalMs: number | null; retries: number } | null;
   gpu: { driver: string; deviceIds: string[]; capabilities: string[] }[] | null;
   cpus: number;
   memoryMb: number;
+  memorySwapMb: number;
   shmMb: number | null;
   readOnly: boolean;
   securityOpts: string[];
@@ -78,6 +79,7 @@ const PULUMI_KEYS = new Set([
   "name", "image", "command", "user", "envs", "labels", "networkMode", "networksAdvanced", "hosts", "ports", "mounts", "tmpfs",
   "uploads", "healthcheck", "deviceRequests", "cpus", "memory", "shmSize", "readOnly", "securityOpts", "capabilities", "ipcMode",
   "ulimits", "init", "restart", "logDriver", "logOpts", "wait", "waitTimeout", "attach", "mustRun", "stopTimeout", "destroyGraceSeconds",
+  "memorySwap", "logs",
 ]);
 
 function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): Neutral {
@@ -88,6 +90,8 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
   const network = i.networkMode === "none" ? { mode: "none" as const } : { name: i.networksAdvanced[0].name, aliases: [...i.networksAdvanced[0].aliases] };
   assert.ok(i.networkMode === "none" || i.networksAdvanced.length === 1, `${r.name}: one network`);
   const h = i.healthcheck;
+  // Only a once container's log is kept (to report a failed run); compose shows logs itself.
+  assert.strictEqual(i.logs, once ? true : undefined, `${r.name}: logs`);
   // Pulumi waits as long on destroy as Docker does on stop; compose has one setting for both.
   assert.strictEqual(i.destroyGraceSeconds, i.stopTimeout, `${r.name}: destroyGraceSeconds`);
   return {
@@ -106,10 +110,11 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
     healthcheck:
       h === undefined
         ? null
-        : { test: [...h.tests], intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.startPeriod), startIntervalMs: ms(h.startInterval), retries: h.retries },
+        : { test: [...h.tests], intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.startPeriod), startIntervalMs: h.startInterval === undefined ? null : ms(h.startInterval), retries: h.retries },
     gpu: i.deviceRequests === undefined ? null : i.deviceRequests.map((d: { driver: string; deviceIds: string[]; capabilities: string[] }) => ({ driver: d.driver, deviceIds: [...d.deviceIds], capabilities: [...d.capabilities] })),
     cpus: Number(i.cpus),
     memoryMb: i.memory,
+    memorySwapMb: i.memorySwap,
     shmMb: i.shmSize ?? null,
     readOnly: i.readOnly,
     securityOpts: [...(i.securityOpts ?? [])],
@@ -137,7 +142,7 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
 
 const COMPOSE_KEYS = new Set([
   "image", "container_name", "command", "user", "environment", "labels", "network_mode", "networks", "extra_hosts", "ports", "volumes",
-  "tmpfs", "healthcheck", "deploy", "cpus", "mem_limit", "shm_size", "read_only", "security_opt", "cap_drop", "cap_add", "ipc",
+  "tmpfs", "healthcheck", "deploy", "cpus", "mem_limit", "memswap_limit", "shm_size", "read_only", "security_opt", "cap_drop", "cap_add", "ipc",
   "ulimits", "init", "restart", "stop_grace_period", "logging", "depends_on", "x-ai-system",
 ]);
 
@@ -186,13 +191,14 @@ function fromCompose(key: string, files: ComposeFiles, variables: ReadonlyMap<st
     healthcheck:
       h === undefined
         ? null
-        : { test: h.test.map(text), intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.start_period), startIntervalMs: ms(h["x-start_interval"]), retries: h.retries },
+        : { test: h.test.map(text), intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.start_period), startIntervalMs: h["x-start_interval"] === undefined ? null : ms(h["x-start_interval"]), retries: h.retries },
     gpu:
       s.deploy === undefined
         ? null
         : s.deploy.resources.reservations.devices.map((d: { driver: string; device_ids: string[]; capabilities: string[] }) => ({ driver: d.driver, deviceIds: [...d.device_ids], capabilities: [...d.capabilities] })),
     cpus: s.cpus,
     memoryMb: megabytes(s.mem_limit),
+    memorySwapMb: megabytes(s.memswap_limit),
     shmMb: s.shm_size === undefined ? null : megabytes(s.shm_size),
     readOnly: s.read_only,
     securityOpts: [...(s.security_opt ?? [])],
@@ -258,7 +264,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       assert.ok(neutral.filter((c) => c.dependsOn.length >= 3).length >= 2, "groups wait for groups, NATS and Redis");
       assert.ok(neutral.every((c) => c.readOnly && c.capDrop.includes("ALL") && c.ulimits.length === 1 && c.log.driver === "json-file"));
       assert.ok(neutral.some((c) => (c.env.REDIS_URL ?? "").includes(encodeURIComponent(TEST_SECRETS.redisPassword))), "a URL with a secret");
-      assert.ok(neutral.some((c) => c.healthcheck !== null && c.healthcheck.startIntervalMs > 0 && c.healthcheck.startPeriodMs > c.healthcheck.intervalMs));
+      assert.ok(neutral.some((c) => c.healthcheck !== null && (c.healthcheck.startIntervalMs ?? 0) > 0 && c.healthcheck.startPeriodMs > c.healthcheck.intervalMs));
       assert.ok(neutral.some((c) => Object.keys(c.tmpfs).length > 0) && neutral.some((c) => c.capAdd.length > 0));
       assert.ok(neutral.some((c) => c.stopTimeoutSeconds !== null), "a stop timeout");
     });
