@@ -79,6 +79,7 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
       shmMb: g.shm_mb ?? defaults.shmMb,
       image: g.image ?? defaults.image,
       command: g.command ?? null,
+      publish: g.publish === true ? "all" : g.publish === false || g.publish === undefined ? [] : g.publish,
       source: entry.keyLoc,
       agentSources,
     });

@@ -45,6 +45,11 @@ export interface DockerGroupSpec {
   readonly shmMb: number;
   readonly image: string;
   readonly command: readonly string[] | null;
+  /**
+   * Agents whose `port` and `health_check_port` are published on the host's LAN address besides
+   * those another host's agents depend on: `all` (publish: true) or names (publish: [..]).
+   */
+  readonly publish: "all" | readonly string[];
   readonly source: SourceLocation;
   /** Where each listed agent name was written, in list order. */
   readonly agentSources: readonly SourceLocation[];

@@ -46,6 +46,7 @@ export const dockerGroupSchema = z.strictObject({
   shm_mb: positiveInt.optional(),
   image: z.string().trim().min(1).optional(),
   command: z.array(z.string()).nullable().optional(),
+  publish: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
 });
 
 export const dockerDefaultsSchema = z.looseObject({
@@ -74,6 +75,7 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   shm_mb: "set shm_mb to a positive whole number of MiB",
   image: "set image to an image reference, e.g. ai-system/agent-runtime:latest",
   command: "write command as a list of strings",
+  publish: "write publish: true (every agent of the group) or a list of the group's agent names whose ports people on the LAN must reach",
   gpu_headroom_mb: "set gpu_headroom_mb to a whole number of MiB, 0 or more",
   allow_vram_overcommit: "set allow_vram_overcommit to true or false",
 };

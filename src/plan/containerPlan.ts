@@ -96,9 +96,23 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
   const waves = Math.max(0, ...waveOf.values());
   const longestPath = longestPathLength(graph) ?? waves;
 
+  // Published: what an agent on the other host depends on, and what a group's `publish` asks for.
+  // A peer's dependency on a name it runs itself (each host has its own ObservabilityHub) stays there.
+  const peerNeeds = new Set(input.peerAgents.flatMap((a) => a.dependencies).filter((d) => !peerNames.has(d)));
+  for (const group of input.groups) {
+    if (group.publish === "all") continue;
+    for (const name of group.publish) {
+      if (!members.get(group.name)!.some((a) => a.name === name)) {
+        findings.push(
+          finding("error", "invalid-value", `docker group ${group.name} publishes ${name}, which is not one of its agents; list agents of docker_groups.${machine}.${group.name}.agents, or write publish: true`, group.source),
+        );
+      }
+    }
+  }
   const containers: ContainerPlan[] = input.groups
     .map((group) => {
       const agents = [...members.get(group.name)!].sort((a, b) => ordinal(a.name, b.name));
+      const published = agents.filter((a) => peerNeeds.has(a.name) || group.publish === "all" || group.publish.includes(a.name));
       return {
         name: group.name,
         machine,
@@ -111,7 +125,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
         command: group.command,
         dependsOn: graph.get(group.name)!,
         wave: waveOf.get(group.name)!,
-        publishedPorts: agents.flatMap((a) => [a.port, a.healthCheckPort]).sort((x, y) => x - y),
+        publishedPorts: published.flatMap((a) => [a.port, a.healthCheckPort]).sort((x, y) => x - y),
         source: group.source,
       };
     })
@@ -154,6 +168,8 @@ function findHostPortClashes(machine: Machine, containers: readonly ContainerPla
         [agent.port, "port"],
         [agent.healthCheckPort, "health_check_port"],
       ] as const) {
+        // Ports that stay on the container's own network namespace cannot clash on the host.
+        if (!container.publishedPorts.includes(port)) continue;
         const others = (owners.get(port) ?? []).filter((o) => o.container !== container.name);
         if (others.length > 0) {
           findings.push(

@@ -59,6 +59,13 @@ export const SETTINGS = {
     schema: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/),
     hint: "use unix:///var/run/docker.sock or ssh://user@host",
   },
+  publishServices: {
+    type: "array",
+    default: [],
+    description: "Infrastructure ports to publish on this host's LAN address for clients on other machines: nats (4222), redis (6379). The NATS leaf port 7422 on mainpc is always published.",
+    schema: z.array(z.enum(["nats", "redis"])),
+    hint: "write a list of nats and/or redis, e.g. [\"nats\"], or []",
+  },
   dockerSshOpts: {
     type: "array",
     default: [],

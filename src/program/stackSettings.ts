@@ -1,7 +1,7 @@
 import * as path from "path";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { parseMachine } from "../config/machine";
-import { DeploymentSettings, GpuSharing, ImageSettings } from "../render/deploymentSettings";
+import { DeploymentSettings, GpuSharing, ImageSettings, PublishedService } from "../render/deploymentSettings";
 import { supportsStartInterval } from "../render/providerForms";
 import { SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
 
@@ -146,6 +146,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
         startIntervalSeconds: supportsStartInterval(str("dockerApiVersion")) ? num("healthcheckStartIntervalSeconds") : null,
       },
       engineApiVersion: str("dockerApiVersion"),
+      publishServices: list("publishServices").filter((s): s is PublishedService => s === "nats" || s === "redis"),
       logMaxSize: str("logMaxSize"),
       logMaxFiles: num("logMaxFiles"),
       extraEnvironment,

@@ -57,6 +57,9 @@ export type ImageSettings =
       readonly tag: string;
     };
 
+/** Infrastructure a stack setting may publish on the LAN. */
+export type PublishedService = "nats" | "redis";
+
 /** The stack settings the renderers need, already validated (see src/program/stackSettings.ts). */
 export interface DeploymentSettings {
   readonly machine: Machine;
@@ -83,6 +86,8 @@ export interface DeploymentSettings {
   readonly waitTimeoutSeconds: number;
   /** Docker Engine API version of the host (`1.52`); decides which healthcheck fields it accepts. */
   readonly engineApiVersion: string;
+  /** NATS's client port and Redis are published on the LAN only when listed (other machines' clients). */
+  readonly publishServices: readonly PublishedService[];
   readonly healthcheck: HealthcheckTimings;
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
@@ -109,10 +114,10 @@ export type GpuSharingSettings = Pick<DeploymentSettings, "gpuSharing">;
 type ServerSettings = NetworkSettings & LoggingSettings & Pick<DeploymentSettings, "containerUsers" | "healthcheck" | "waitTimeoutSeconds">;
 
 /** The NATS server and its store init container. */
-export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsUser" | "natsLeafUser" | "natsMemoryMb" | "natsCpus">;
+export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsUser" | "natsLeafUser" | "natsMemoryMb" | "natsCpus" | "publishServices">;
 
 /** The Redis server. */
-export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImage" | "redisMemoryMb" | "redisCpus">;
+export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImage" | "redisMemoryMb" | "redisCpus" | "publishServices">;
 
 /** The agent-group containers (their images and GPU sharing are slices of their own). */
 export type AgentRuntimeSettings = ServerSettings &

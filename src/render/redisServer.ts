@@ -55,7 +55,7 @@ export function renderRedisContainer(settings: RedisSettings): ContainerSpec {
     attachNetwork: true,
     aliases: [REDIS_ALIAS],
     hosts: [],
-    ports: renderPublishedPorts([INFRASTRUCTURE_PORTS.redis], settings.lanIps[settings.machine]),
+    ports: renderPublishedPorts(settings.publishServices.includes("redis") ? [INFRASTRUCTURE_PORTS.redis] : [], settings.lanIps[settings.machine]),
     internalPorts: [],
     mounts: [{ type: "volume", volume: VOLUMES.redisData.key, target: "/data", readOnly: false }],
     tmpfs: [],

@@ -41,7 +41,7 @@ describe("npm run plan", () => {
       image: "ai-system/agent-runtime:latest",
       dependsOn: [],
       wave: 1,
-      publishedPorts: [5613, 6617, 7200, 7220, 8200, 8220, 9000, 9001, 26002, 27002],
+      publishedPorts: [],
     });
     assert.deepStrictEqual([doc.waves, doc.vram.capacityMb, doc.vram.allocatedMb], [4, 24576, 22528]);
     // The project root is not the monorepo: no legacy files to compare with.

@@ -174,11 +174,12 @@ describe("compose network file", () => {
     const contract = network["x-ai-system-cross-host"];
     assert.deepStrictEqual(contract.lan, agreed.lanIps);
     assert.deepStrictEqual(contract.nats_leaf, { hub: "mainpc", url: "nats-leaf://192.168.1.10:7422", user: "leaf" });
-    assert.deepStrictEqual(contract.published.mainpc.nats, [4222, 7422]);
-    assert.deepStrictEqual(contract.published.pc2.nats, [4222]);
+    // Only the leaf port: NATS clients and Redis stay on each host's network (publishServices: []).
+    assert.deepStrictEqual(contract.published.mainpc.nats, [7422]);
+    assert.deepStrictEqual(contract.published.pc2.nats ?? [], []);
     for (const m of MACHINES) {
       const groups = specs[m].groups;
-      assert.strictEqual(Object.values(contract.published[m]).flat().length, groups.reduce((n, g) => n + g.ports.length, 0) + (m === "mainpc" ? 3 : 2));
+      assert.strictEqual(Object.values(contract.published[m]).flat().length, groups.reduce((n, g) => n + g.ports.length, 0) + (m === "mainpc" ? 1 : 0));
     }
     assert.ok(contract.peer_host_entries.mainpc > 0 && contract.peer_host_entries.pc2 > 0);
   });
