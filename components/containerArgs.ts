@@ -109,7 +109,9 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
  * provider itself and are rightly updated in state.
  *
  * `#initerror`: a container whose create failed after it existed (the health wait timed out, or
- * the start failed) is recorded by the Pulumi engine with init errors; on the next update the
+ * the start failed) comes back from the bridge as ErrorResourceInitFailed (pulumi-terraform-bridge
+ * v3.137.0 pkg/tfbridge/provider.go Create: an apply error with a created ID) and is recorded by
+ * the Pulumi engine with init errors; on the next update the
  * engine would only call Update, which the provider accepts without a diff, and the dependants
  * would be created behind an unhealthy container. The engine's applyReplaceOnChanges
  * (pulumi/pulumi pkg/resource/deploy/step_generator.go) turns init errors into a replacement when
