@@ -29,7 +29,7 @@ export class AgentGroup extends pulumi.ComponentResource {
     this.container = new docker.Container(
       name,
       containerArgs(args.spec, { image: args.image, networkName: args.networkName, volumes: args.volumes, secrets: args.secrets }),
-      containerOptions({ parent: this, dependsOn: [...args.dependsOn] }),
+      containerOptions(args.spec, { parent: this, dependsOn: [...args.dependsOn] }),
     );
     this.containerName = this.container.name;
     this.registerOutputs({ containerName: this.containerName });

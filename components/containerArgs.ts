@@ -1,6 +1,16 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { containerStopTimeoutSeconds, ContainerSpec, HealthcheckSpec, renderLabels } from "../src/render";
+import {
+  containerStopTimeoutSeconds,
+  ContainerSpec,
+  containerTimeouts,
+  HealthcheckSpec,
+  providerCpus,
+  providerMemorySwapMb,
+  providerPortOrder,
+  renderLabels,
+  sortedUnique,
+} from "../src/render";
 import { envLines, SecretValues } from "./secretValues";
 
 /** What a container spec refers to by name and the component supplies as a resource output. */
@@ -19,7 +29,8 @@ function healthcheckArgs(h: HealthcheckSpec): docker.types.input.ContainerHealth
     interval: h.interval,
     timeout: h.timeout,
     startPeriod: h.startPeriod,
-    startInterval: h.startInterval,
+    // Absent, the provider sends and reads back its default "0s" (engines before API 1.44).
+    startInterval: h.startInterval ?? undefined,
     retries: h.retries,
   };
 }
@@ -34,7 +45,10 @@ function mountArgs(spec: ContainerSpec, volumes: ContainerWiring["volumes"]): do
   });
 }
 
-/** Translates a container spec into provider inputs; no decisions are made here. */
+/**
+ * Translates a container spec into provider inputs, each in the form the provider reads back
+ * (src/render/providerForms.ts), so an unchanged spec diffs as nothing.
+ */
 export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): docker.ContainerArgs {
   const once = spec.lifecycle === "once";
   const stopTimeout = containerStopTimeoutSeconds(spec) ?? undefined;
@@ -48,7 +62,7 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
     networkMode: spec.attachNetwork ? undefined : "none",
     networksAdvanced: spec.attachNetwork ? [{ name: wiring.networkName, aliases: [...spec.aliases] }] : undefined,
     hosts: spec.hosts.length === 0 ? undefined : spec.hosts.map((h) => ({ host: h.host, ip: h.ip })),
-    ports: spec.ports.length === 0 ? undefined : spec.ports.map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: p.protocol })),
+    ports: spec.ports.length === 0 ? undefined : providerPortOrder(spec.ports).map((p) => ({ internal: p.internal, external: p.external, ip: p.ip, protocol: p.protocol })),
     mounts: mountArgs(spec, wiring.volumes),
     tmpfs: spec.tmpfs.length === 0 ? undefined : Object.fromEntries(spec.tmpfs.map((t) => [t.target, t.options])),
     uploads: spec.uploads.length === 0 ? undefined : spec.uploads.map((u) => ({ file: u.file, content: u.content })),
@@ -58,13 +72,14 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
         ? undefined
         : [
             spec.gpu.count === -1
-              ? { driver: spec.gpu.driver, count: -1, capabilities: [...spec.gpu.capabilities] }
-              : { driver: spec.gpu.driver, deviceIds: [...spec.gpu.deviceIds], capabilities: [...spec.gpu.capabilities] },
+              ? { driver: spec.gpu.driver, count: -1, capabilities: sortedUnique(spec.gpu.capabilities) }
+              : { driver: spec.gpu.driver, deviceIds: sortedUnique(spec.gpu.deviceIds), capabilities: sortedUnique(spec.gpu.capabilities) },
           ],
     devices: spec.devices.length === 0 ? undefined : spec.devices.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })),
     groupAdds: spec.groupAdd.length === 0 ? undefined : [...spec.groupAdd],
-    cpus: String(spec.cpus),
+    cpus: providerCpus(spec.cpus),
     memory: spec.memoryMb,
+    memorySwap: providerMemorySwapMb(spec.memoryMb),
     shmSize: spec.shmMb ?? undefined,
     readOnly: spec.readOnlyRootfs,
     securityOpts: spec.noNewPrivileges ? ["no-new-privileges:true"] : undefined,
@@ -80,6 +95,8 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
     wait: once ? undefined : true,
     waitTimeout: spec.waitTimeoutSeconds ?? undefined,
     attach: once ? true : undefined,
+    // The once container's output (`containerLogs`) is what a failed run reports.
+    logs: once ? true : undefined,
     mustRun: once ? false : undefined,
     // `docker stop`, restarts and daemon shutdown wait stopTimeout; pulumi replacing or destroying
     // the container waits destroyGraceSeconds (without it the provider removes it by force).
@@ -89,9 +106,30 @@ export function containerArgs(spec: ContainerSpec, wiring: ContainerWiring): doc
 }
 
 /**
- * Fixed container names and host ports cannot exist twice, so a replacement deletes first. The
- * provider cannot update a healthcheck in place.
+ * Fields the provider neither marks ForceNew nor updates in place
+ * (terraform-provider-docker v4.5.0 resource_docker_container.go schema, and the attribute list
+ * of resourceDockerContainerUpdate: only restart, memory, memory_swap, cpu_shares, cpu_set,
+ * memory_reservation, max_retry_count and the blkio limits are applied to a running container).
+ * A change of any of these would show in preview and do nothing, so it replaces the container.
+ * `wait`, `waitTimeout`, `destroyGraceSeconds`, `logs`, `attach` and `mustRun` only steer the
+ * provider itself and are rightly updated in state.
+ *
+ * `#initerror`: a container whose create failed after it existed (the health wait timed out, or
+ * the start failed) comes back from the bridge as ErrorResourceInitFailed (pulumi-terraform-bridge
+ * v3.137.0 pkg/tfbridge/provider.go Create: an apply error with a created ID) and is recorded by
+ * the Pulumi engine with init errors; on the next update the
+ * engine would only call Update, which the provider accepts without a diff, and the dependants
+ * would be created behind an unhealthy container. The engine's applyReplaceOnChanges
+ * (pulumi/pulumi pkg/resource/deploy/step_generator.go) turns init errors into a replacement when
+ * replaceOnChanges contains the special key `#initerror`, so the next `pulumi up` deletes it,
+ * creates it again and waits for its health again before any dependant.
  */
-export function containerOptions(opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-  return { ...opts, deleteBeforeReplace: true, replaceOnChanges: ["healthcheck"] };
+export const CONTAINER_REPLACE_ON_CHANGES = ["#initerror", "healthcheck", "init", "tmpfs"] as const;
+
+/**
+ * Fixed container names and host ports cannot exist twice, so a replacement deletes first.
+ * customTimeouts above the health wait and the stop grace (src/render/containerTimeouts.ts).
+ */
+export function containerOptions(spec: ContainerSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return { ...opts, deleteBeforeReplace: true, replaceOnChanges: [...CONTAINER_REPLACE_ON_CHANGES], customTimeouts: { ...containerTimeouts(spec) } };
 }

@@ -9,6 +9,15 @@ import { GroupImageSpec } from "../src/render";
  * content-tagged reference. `triggers` carries the full content hash: a new hash replaces the
  * resource (a new build, a new image id, so the group's container is replaced), and nothing else
  * in the build context does. `keepLocally`: destroy never deletes an image.
+ *
+ * `useLegacyBuilder`: the provider's buildx path (terraform-provider-docker v4.5.0
+ * resource_docker_image_funcs.go buildImage -> createAndInitDockerCli, docker_buildx_build.go
+ * runBuild) loads the default buildx builder from a Docker CLI initialised with default client
+ * options, i.e. from the docker context of the machine running pulumi (DOCKER_HOST or the local
+ * socket), not from the provider's `host`: over ssh:// the image would be built into the wrong
+ * daemon. The "legacy" path (legacyBuildDockerImage) sends the context through the provider's own
+ * client (client.ImageBuild) and still uses BuildKit, by a session dialled over the same client
+ * (enableBuildKitIfSupported), so the build runs on the stack's Docker host.
  */
 export function groupImageArgs(spec: GroupImageSpec): docker.RemoteImageArgs {
   if (spec.build === null) return { name: spec.reference, keepLocally: true };
@@ -16,14 +25,18 @@ export function groupImageArgs(spec: GroupImageSpec): docker.RemoteImageArgs {
   return {
     name: spec.reference,
     keepLocally: true,
-    build: { context: b.context, dockerfile: b.dockerfile, buildArgs: { ...b.buildArgs }, label: { ...b.labels } },
+    build: { context: b.context, dockerfile: b.dockerfile, buildArgs: { ...b.buildArgs }, label: { ...b.labels }, useLegacyBuilder: true },
     triggers: { contentHash: b.contentHash },
   };
 }
 
-/** A GPU image with PyTorch takes longer than the provider's 20-minute default to build. */
+/**
+ * A GPU image with PyTorch takes longer than the provider's 20-minute default to build. The
+ * context and Dockerfile are paths on the machine that runs pulumi: the content hash in
+ * `triggers` says everything about what is built, so another checkout path changes nothing.
+ */
 export function groupImageOptions(spec: GroupImageSpec, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
   if (spec.build === null) return opts;
   const timeout = `${spec.build.timeoutMinutes}m`;
-  return { ...opts, customTimeouts: { create: timeout, update: timeout } };
+  return { ...opts, customTimeouts: { create: timeout, update: timeout }, ignoreChanges: ["build.context", "build.dockerfile"] };
 }

@@ -20,6 +20,22 @@ export interface NatsServerArgs {
 }
 
 /**
+ * Why NATS must not be created after the store init ran, or null when it succeeded. The provider
+ * stores `exit_code` (resourceDockerContainerRead, when the container is not running) and, with
+ * `logs`, `container_logs` after an attached run; an attached run does not fail on its own.
+ */
+export function storeInitFailure(containerName: string, exitCode: number | undefined, logs: string | undefined, urn: string): string | null {
+  if (exitCode === 0) return null;
+  const status = exitCode === undefined ? "reported no exit code" : `exited with code ${exitCode}`;
+  const log = (logs ?? "").trim();
+  return [
+    `${containerName} ${status}, so NATS was not created. Its log:`,
+    log === "" ? "(empty)" : log,
+    `Fix the cause (the JetStream volume must be writable by root in ${containerName}), then run it again with: pulumi up --replace '${urn}'`,
+  ].join("\n");
+}
+
+/**
  * One host's NATS server: standalone JetStream in the host's own domain, joined to the other
  * host by a leaf-node connection (see src/render/natsServer.ts for why).
  */
@@ -36,9 +52,22 @@ export class NatsServer extends pulumi.ComponentResource {
     this.storeInit = new docker.Container(
       `${name}-store-init`,
       containerArgs(args.storeInit, { ...wiring, image: args.storeInitImage }),
-      containerOptions({ parent: this }),
+      containerOptions(args.storeInit, { parent: this }),
     );
-    this.container = new docker.Container(name, containerArgs(args.spec, wiring), containerOptions({ parent: this, dependsOn: [this.storeInit] }));
+    // NATS's image goes through the store init's exit code: a failed chown stops the update here,
+    // with the init's log, instead of surfacing as a NATS that never turns healthy.
+    const image = pulumi
+      .all([args.image, this.storeInit.exitCode, this.storeInit.containerLogs, this.storeInit.urn])
+      .apply(([id, exitCode, logs, urn]) => {
+        const problem = storeInitFailure(args.storeInit.name, exitCode, logs, urn);
+        if (problem !== null) throw new Error(problem);
+        return id;
+      });
+    this.container = new docker.Container(
+      name,
+      containerArgs(args.spec, { ...wiring, image }),
+      containerOptions(args.spec, { parent: this, dependsOn: [this.storeInit] }),
+    );
     this.containerName = this.container.name;
     this.registerOutputs({ containerName: this.containerName });
   }

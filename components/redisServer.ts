@@ -27,7 +27,7 @@ export class RedisServer extends pulumi.ComponentResource {
     this.container = new docker.Container(
       name,
       containerArgs(args.spec, { image: args.image, networkName: args.networkName, volumes: this.volumes, secrets: args.secrets }),
-      containerOptions({ parent: this }),
+      containerOptions(args.spec, { parent: this }),
     );
     this.containerName = this.container.name;
     this.registerOutputs({ containerName: this.containerName });

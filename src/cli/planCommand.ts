@@ -6,6 +6,8 @@ import { hostOptions } from "../program/hostOptions";
 import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, requiredMachine, usageError } from "./commandLine";
 import { prepareProjectMachine } from "../pipeline/prepareMachine";
+import { StackSettings } from "../program/stackSettings";
+import { START_INTERVAL_MIN_API_VERSION } from "../render/providerForms";
 import { hardeningSummary } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
@@ -47,7 +49,15 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const findings: Finding[] = [...plan.findings, ...outcome.findings.filter((f) => !planned.has(f))];
   const exitCode = hasErrors(findings) ? 1 : 0;
   if (json) return { exitCode, stdout: `${JSON.stringify({ ...planToJson(plan), findings }, null, 2)}\n`, stderr: "" };
-  return { exitCode, stdout: `${planToText(plan, hardeningSummary(outcome), findings)}\n`, stderr: "" };
+  return { exitCode, stdout: `${planToText(plan, hardeningSummary(outcome), findings, outcome.ok ? [startIntervalNote(outcome.settings)] : [])}\n`, stderr: "" };
+}
+
+/** Whether the healthchecks probe faster during the start period, and why (the engine's API level). */
+export function startIntervalNote(settings: StackSettings): string {
+  const seconds = settings.healthcheck.startIntervalSeconds;
+  return seconds === null
+    ? `Healthcheck start interval: none (dockerApiVersion ${settings.engineApiVersion} is below ${START_INTERVAL_MIN_API_VERSION}, which refuses it); healthchecks run every ${settings.healthcheck.intervalSeconds} s from the start`
+    : `Healthcheck start interval: ${seconds} s during the start period (dockerApiVersion ${settings.engineApiVersion}, ${START_INTERVAL_MIN_API_VERSION} or later)`;
 }
 
 if (require.main === module) {

@@ -87,7 +87,12 @@ export function hardeningToText(summary: HardeningSummary): string[] {
 }
 
 /** `findings`: the plan's and those of the later steps (images, render, hardening); default the plan's. */
-export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | null = null, findings: readonly Finding[] = plan.findings): string {
+export function planToText(
+  plan: DeploymentPlan,
+  hardening: HardeningSummary | null = null,
+  findings: readonly Finding[] = plan.findings,
+  notes: readonly string[] = [],
+): string {
   const out: string[] = [];
   const { config } = plan;
   out.push(`Plan for ${plan.machine} from ${config.configRoot} (override: ${config.override ?? "none"})`);
@@ -132,6 +137,7 @@ export function planToText(plan: DeploymentPlan, hardening: HardeningSummary | n
     out.push("");
     out.push(...hardeningToText(hardening));
   }
+  if (notes.length > 0) out.push("", ...notes);
   out.push("");
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;

@@ -17,7 +17,7 @@ export interface ComposeHealthcheck {
    * docker-compose 1.29 has no `start_interval` (Compose v2.20+ with Docker 25+ has); an
    * `x-` key keeps the stack's value in the file, and compose ignores it.
    */
-  readonly "x-start_interval": string;
+  readonly "x-start_interval"?: string;
 }
 
 /** A device reservation: `device_ids`, or `count: all` (`--gpus all`); the specification allows one of them. */
@@ -81,6 +81,8 @@ export interface ComposeService {
   readonly deploy?: { readonly resources: { readonly reservations: { readonly devices: readonly ComposeDevice[] } } };
   readonly cpus?: number;
   readonly mem_limit?: string;
+  /** Memory plus swap; equal to mem_limit: no swap (the Pulumi input memorySwap). */
+  readonly memswap_limit?: string;
   readonly shm_size?: string;
   readonly read_only?: boolean;
   readonly security_opt?: readonly string[];
@@ -118,6 +120,7 @@ export const SERVICE_KEY_ORDER: readonly (keyof ComposeService)[] = [
   "deploy",
   "cpus",
   "mem_limit",
+  "memswap_limit",
   "shm_size",
   "read_only",
   "security_opt",

@@ -4,11 +4,13 @@
  * without a decision here does not compile. The nested spec types are destructured with
  * `noneLeft`, which fails to compile when they gain a field.
  */
+import { parseGoDuration } from "../render/goDuration";
 import { renderLabels } from "../render/labels";
 import { containerStopTimeoutSeconds } from "../render/launcher";
+import { providerMemorySwapMb } from "../render/providerForms";
 import { ContainerSpec, Lifecycle, MountSpec, VolumeSpec } from "../render/spec";
 import { ComposeMount, ComposeService, DependencyCondition, GeneratedFile, SERVICE_KEY_ORDER, ServiceExtension } from "./composeModel";
-import { composeDuration, composeSpecText, parseGoDuration } from "./composeText";
+import { composeDuration, composeSpecText } from "./composeText";
 
 /** What a field's mapping may need besides the spec: the file's network, volumes and services. */
 export interface ServiceContext {
@@ -155,7 +157,8 @@ export const CONTAINER_FIELDS: FieldMappers<ContainerSpec, ServiceContext> = {
         timeout: duration(timeout),
         retries,
         start_period: duration(startPeriod),
-        "x-start_interval": duration(startInterval),
+        // Only where the engine takes a start interval (dockerApiVersion 1.44+), as in Pulumi.
+        ...(startInterval === null ? {} : { "x-start_interval": duration(startInterval) }),
       },
     };
   },
@@ -171,7 +174,7 @@ export const CONTAINER_FIELDS: FieldMappers<ContainerSpec, ServiceContext> = {
     };
   },
   cpus: (cpus) => ({ cpus }),
-  memoryMb: (memoryMb) => ({ mem_limit: `${memoryMb}m` }),
+  memoryMb: (memoryMb) => ({ mem_limit: `${memoryMb}m`, memswap_limit: `${providerMemorySwapMb(memoryMb)}m` }),
   shmMb: (shmMb) => (shmMb === null ? NONE : { shm_size: `${shmMb}m` }),
   readOnlyRootfs: (readOnly) => ({ read_only: readOnly }),
   noNewPrivileges: (noNewPrivileges) => (noNewPrivileges ? { security_opt: ["no-new-privileges:true"] } : NONE),

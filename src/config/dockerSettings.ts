@@ -80,6 +80,7 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
       image: g.image ?? defaults.image,
       command: g.command ?? null,
       audio: g.audio ?? false,
+      publish: g.publish === true ? "all" : g.publish === false || g.publish === undefined ? [] : g.publish,
       source: entry.keyLoc,
       agentSources,
     });

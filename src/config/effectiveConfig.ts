@@ -45,6 +45,11 @@ export interface DockerGroupSpec {
   readonly shmMb: number;
   readonly image: string;
   readonly command: readonly string[] | null;
+  /**
+   * Agents whose `port` and `health_check_port` are published on the host's LAN address besides
+   * those another host's agents depend on: `all` (publish: true) or names (publish: [..]).
+   */
+  readonly publish: "all" | readonly string[];
   readonly source: SourceLocation;
   /** `audio: true`: every agent of the group gets the host's sound (besides those whose code imports a sound library). */
   readonly audio: boolean;

@@ -47,6 +47,7 @@ export const dockerGroupSchema = z.strictObject({
   image: z.string().trim().min(1).optional(),
   command: z.array(z.string()).nullable().optional(),
   audio: z.boolean().optional(),
+  publish: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
 });
 
 export const dockerDefaultsSchema = z.looseObject({
@@ -76,6 +77,7 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   image: "set image to an image reference, e.g. ai-system/agent-runtime:latest",
   command: "write command as a list of strings",
   audio: "set audio to true (the group's agents use the microphone or speakers) or false",
+  publish: "write publish: true (every agent of the group) or a list of the group's agent names whose ports people on the LAN must reach",
   gpu_headroom_mb: "set gpu_headroom_mb to a whole number of MiB, 0 or more",
   allow_vram_overcommit: "set allow_vram_overcommit to true or false",
 };

@@ -98,9 +98,23 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
   const waves = Math.max(0, ...waveOf.values());
   const longestPath = longestPathLength(graph) ?? waves;
 
+  // Published: what an agent on the other host depends on, and what a group's `publish` asks for.
+  // A peer's dependency on a name it runs itself (each host has its own ObservabilityHub) stays there.
+  const peerNeeds = new Set(input.peerAgents.flatMap((a) => a.dependencies).filter((d) => !peerNames.has(d)));
+  for (const group of input.groups) {
+    if (group.publish === "all") continue;
+    for (const name of group.publish) {
+      if (!members.get(group.name)!.some((a) => a.name === name)) {
+        findings.push(
+          finding("error", "invalid-value", `docker group ${group.name} publishes ${name}, which is not one of its agents; list agents of docker_groups.${machine}.${group.name}.agents, or write publish: true`, group.source),
+        );
+      }
+    }
+  }
   const containers: ContainerPlan[] = input.groups
     .map((group) => {
       const agents = [...members.get(group.name)!].sort((a, b) => ordinal(a.name, b.name));
+      const published = agents.filter((a) => peerNeeds.has(a.name) || group.publish === "all" || group.publish.includes(a.name));
       return {
         name: group.name,
         machine,
@@ -113,7 +127,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
         command: group.command,
         dependsOn: graph.get(group.name)!,
         wave: waveOf.get(group.name)!,
-        publishedPorts: agents.flatMap((a) => [a.port, a.healthCheckPort]).sort((x, y) => x - y),
+        publishedPorts: published.flatMap((a) => [a.port, a.healthCheckPort]).sort((x, y) => x - y),
         audioAgents: agents.filter((a) => group.audio || (input.soundAgents?.has(a.name) ?? false)).map((a) => a.name),
         source: group.source,
       };
@@ -157,6 +171,8 @@ function findHostPortClashes(machine: Machine, containers: readonly ContainerPla
         [agent.port, "port"],
         [agent.healthCheckPort, "health_check_port"],
       ] as const) {
+        // Ports that stay on the container's own network namespace cannot clash on the host.
+        if (!container.publishedPorts.includes(port)) continue;
         const others = (owners.get(port) ?? []).filter((o) => o.container !== container.name);
         if (others.length > 0) {
           findings.push(

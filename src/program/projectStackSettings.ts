@@ -22,31 +22,39 @@ function configOf(document: unknown): Record<string, unknown> {
 }
 
 /**
+ * The raw settings of a stack as its files give them, without Pulumi: Pulumi.yaml's defaults,
+ * then Pulumi.<stack>.yaml (secrets there are encrypted and come back as ciphertext objects;
+ * callers that need them supply their own).
+ */
+export function projectRawSettings(projectDir: string, stack: string): { raw: Record<string, string>; source: SettingsSource } {
+  const raw: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(configOf(readYaml(path.join(projectDir, "Pulumi.yaml"))))) {
+    if (typeof entry === "object" && entry !== null && "default" in entry && entry.default !== undefined) raw[key] = asText(entry.default);
+  }
+  const file = `Pulumi.${stack}.yaml`;
+  const stackPath = path.join(projectDir, file);
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [key, value] of Object.entries(configOf(readYaml(stackPath)))) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = asText(value);
+  }
+  const text = fs.existsSync(stackPath) ? fs.readFileSync(stackPath, "utf8") : null;
+  return { raw, source: { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) } };
+}
+
+/**
  * The settings the machine's stack would deploy with, read from the project files without
  * Pulumi: Pulumi.yaml's defaults, then Pulumi.<machine>.yaml; the secrets are left out and the
  * config root is the one given. For the plan command, which renders the containers to report
  * their hardening but deploys nothing.
  */
 export function projectStackSettings(projectDir: string, machine: Machine, configRoot: string): SettingsOutcome {
-  const raw: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(configOf(readYaml(path.join(projectDir, "Pulumi.yaml"))))) {
-    if (typeof entry === "object" && entry !== null && "default" in entry && entry.default !== undefined) raw[key] = asText(entry.default);
-  }
-  const file = `Pulumi.${machine}.yaml`;
-  const stackPath = path.join(projectDir, file);
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  for (const [key, value] of Object.entries(configOf(readYaml(stackPath)))) {
-    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = asText(value);
-  }
+  const { raw, source } = projectRawSettings(projectDir, machine);
   raw.machine = machine;
   raw.configRoot = configRoot;
-  return parseStackSettings(raw, projectStackSource(projectDir, machine), { secrets: "ignore" });
+  return parseStackSettings(raw, source, { secrets: "ignore" });
 }
 
 /** Where the machine's stack file writes each setting (for findings about settings). */
 export function projectStackSource(projectDir: string, machine: Machine): SettingsSource {
-  const file = `Pulumi.${machine}.yaml`;
-  const stackPath = path.join(projectDir, file);
-  const text = fs.existsSync(stackPath) ? fs.readFileSync(stackPath, "utf8") : null;
-  return { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) };
+  return projectRawSettings(projectDir, machine).source;
 }

@@ -61,6 +61,13 @@ export const SETTINGS = {
     schema: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/),
     hint: "use unix:///var/run/docker.sock or ssh://user@host",
   },
+  publishServices: {
+    type: "array",
+    default: [],
+    description: "Infrastructure ports to publish on this host's LAN address for clients on other machines: nats (4222), redis (6379). The NATS leaf port 7422 on mainpc is always published.",
+    schema: z.array(z.enum(["nats", "redis"])),
+    hint: "write a list of nats and/or redis, e.g. [\"nats\"], or []",
+  },
   dockerSshOpts: {
     type: "array",
     default: [],
@@ -221,6 +228,13 @@ export const SETTINGS = {
     schema: z.int().min(0).max(1_048_576),
     hint: "set a whole number of MB, or 0",
   },
+  dockerApiVersion: {
+    type: "string",
+    default: "1.52",
+    description: "Docker Engine API version of this host (docker version --format '{{.Server.APIVersion}}'); below 1.44 healthchecks get no start interval, which older engines refuse.",
+    schema: z.string().regex(/^1\.[0-9]{1,3}$/),
+    hint: "set the host's API version, e.g. 1.52 (Docker 29), 1.43 (Docker 24) or 1.41 (Docker 20.10)",
+  },
   waitTimeout: {
     type: "integer",
     default: 600,
@@ -259,7 +273,7 @@ export const SETTINGS = {
   healthcheckStartIntervalSeconds: {
     type: "integer",
     default: 5,
-    description: "Seconds between healthchecks during the start period (Docker 25 or later).",
+    description: "Seconds between healthchecks during the start period; used only when dockerApiVersion is 1.44 (Docker 25) or later.",
     schema: seconds(1),
     hint: "set a whole number of seconds, at least 1",
   },

@@ -1,7 +1,8 @@
 import * as path from "path";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { parseMachine } from "../config/machine";
-import { DeploymentSettings, GpuSharing, ImageSettings } from "../render/deploymentSettings";
+import { DeploymentSettings, GpuSharing, ImageSettings, PublishedService } from "../render/deploymentSettings";
+import { supportsStartInterval } from "../render/providerForms";
 import { SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
 
 /** Validated stack settings: what the renderers need plus what the program itself uses. */
@@ -167,8 +168,10 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
         timeoutSeconds: num("healthcheckTimeoutSeconds"),
         retries: num("healthcheckRetries"),
         startPeriodSeconds: num("healthcheckStartPeriodSeconds"),
-        startIntervalSeconds: num("healthcheckStartIntervalSeconds"),
+        startIntervalSeconds: supportsStartInterval(str("dockerApiVersion")) ? num("healthcheckStartIntervalSeconds") : null,
       },
+      engineApiVersion: str("dockerApiVersion"),
+      publishServices: list("publishServices").filter((s): s is PublishedService => s === "nats" || s === "redis"),
       logMaxSize: str("logMaxSize"),
       logMaxFiles: num("logMaxFiles"),
       extraEnvironment,

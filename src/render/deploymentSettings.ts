@@ -7,8 +7,8 @@ export interface HealthcheckTimings {
   readonly retries: number;
   /** Failures during this period do not count (models load here). */
   readonly startPeriodSeconds: number;
-  /** Probe interval during the start period (Docker 25+), so a healthy group is seen early. */
-  readonly startIntervalSeconds: number;
+  /** Probe interval during the start period, so a healthy group is seen early; null: the engine is older than API 1.44 and refuses it. */
+  readonly startIntervalSeconds: number | null;
 }
 
 /** Numeric `uid:gid` each kind of container runs as. */
@@ -62,6 +62,9 @@ export type ImageSettings =
       readonly registryUser: string;
     };
 
+/** Infrastructure a stack setting may publish on the LAN. */
+export type PublishedService = "nats" | "redis";
+
 /** The stack settings the renderers need, already validated (see src/program/stackSettings.ts). */
 export interface DeploymentSettings {
   readonly machine: Machine;
@@ -88,6 +91,10 @@ export interface DeploymentSettings {
   readonly gpuSharing: GpuSharing;
   readonly portOffset: number;
   readonly waitTimeoutSeconds: number;
+  /** Docker Engine API version of the host (`1.52`); decides which healthcheck fields it accepts. */
+  readonly engineApiVersion: string;
+  /** NATS's client port and Redis are published on the LAN only when listed (other machines' clients). */
+  readonly publishServices: readonly PublishedService[];
   readonly healthcheck: HealthcheckTimings;
   readonly logMaxSize: string;
   readonly logMaxFiles: number;
@@ -114,10 +121,10 @@ export type GpuSharingSettings = Pick<DeploymentSettings, "gpuSharing">;
 type ServerSettings = NetworkSettings & LoggingSettings & Pick<DeploymentSettings, "containerUsers" | "healthcheck" | "waitTimeoutSeconds">;
 
 /** The NATS server and its store init container. */
-export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsUser" | "natsLeafUser" | "natsMemoryMb" | "natsCpus">;
+export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsUser" | "natsLeafUser" | "natsMemoryMb" | "natsCpus" | "publishServices">;
 
 /** The Redis server. */
-export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImage" | "redisMemoryMb" | "redisCpus">;
+export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImage" | "redisMemoryMb" | "redisCpus" | "publishServices">;
 
 /** The agent-group containers (their images and GPU sharing are slices of their own). */
 export type AgentRuntimeSettings = ServerSettings &

@@ -23,3 +23,19 @@ export function goDuration(milliseconds: number): string {
 export function goDurationSeconds(seconds: number): string {
   return goDuration(Math.round(seconds * 1000));
 }
+
+/** Milliseconds of a Go duration (`2m0s`, `1.5s`, `500ms`), as the spec writes them. */
+export function parseGoDuration(text: string): number {
+  if (text === "0" || text === "0s") return 0;
+  const unit: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, "µs": 0.001, ns: 0.000001 };
+  let total = 0;
+  let rest = text;
+  while (rest.length > 0) {
+    const match = /^(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/.exec(rest);
+    if (match === null) throw new RangeError(`not a Go duration: ${JSON.stringify(text)}`);
+    total += Number(match[1]) * (unit[match[2]] ?? 0);
+    rest = rest.slice(match[0].length);
+  }
+  if (!Number.isInteger(total)) throw new RangeError(`duration ${text} is not a whole number of milliseconds`);
+  return total;
+}

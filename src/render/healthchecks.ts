@@ -29,7 +29,7 @@ function timings(t: HealthcheckTimings): Omit<HealthcheckSpec, "tests"> {
     interval: goDurationSeconds(t.intervalSeconds),
     timeout: goDurationSeconds(t.timeoutSeconds),
     startPeriod: goDurationSeconds(t.startPeriodSeconds),
-    startInterval: goDurationSeconds(t.startIntervalSeconds),
+    startInterval: t.startIntervalSeconds === null ? null : goDurationSeconds(t.startIntervalSeconds),
     retries: t.retries,
   };
 }

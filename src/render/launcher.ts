@@ -27,11 +27,32 @@ export function launcherGraceSeconds(env: readonly EnvVar[]): number {
 }
 
 /**
+ * NATS on SIGTERM closes its clients and flushes and closes every JetStream stream's file store;
+ * a minute covers a large store on a slow disk (Docker's default 10 s may cut it).
+ */
+export const NATS_STOP_TIMEOUT_SECONDS = 60;
+/**
+ * Redis on SIGTERM kills a running AOF rewrite, fsyncs the AOF and, with its default save
+ * points (no config file), writes an RDB snapshot synchronously before it exits: two minutes
+ * for a few GB.
+ */
+export const REDIS_STOP_TIMEOUT_SECONDS = 120;
+
+/**
  * Seconds Docker waits after SIGTERM before SIGKILL (`docker stop`, restarts, daemon shutdown,
  * and pulumi replacing or destroying the container). Agent groups: the launcher's grace period
- * plus a margin; other containers: null, Docker's default (10 s).
+ * plus a margin; NATS and Redis: long enough to persist their data; the one-shot store init:
+ * null (it is never stopped, it exits).
  */
 export function containerStopTimeoutSeconds(spec: ContainerSpec): number | null {
-  if (spec.role !== "agent-group") return null;
-  return Math.ceil(launcherGraceSeconds(spec.env)) + STOP_TIMEOUT_MARGIN_SECONDS;
+  switch (spec.role) {
+    case "agent-group":
+      return Math.ceil(launcherGraceSeconds(spec.env)) + STOP_TIMEOUT_MARGIN_SECONDS;
+    case "nats":
+      return NATS_STOP_TIMEOUT_SECONDS;
+    case "redis":
+      return REDIS_STOP_TIMEOUT_SECONDS;
+    case "volume-init":
+      return null;
+  }
 }

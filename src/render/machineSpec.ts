@@ -10,6 +10,7 @@ import { NATS_KEY, NATS_STORE_INIT_KEY, REDIS_KEY } from "./names";
 import { natsLeafRole, renderNatsContainer } from "./natsServer";
 import { renderNatsStoreInit } from "./natsStoreInit";
 import { renderRedisContainer } from "./redisServer";
+import { providerCpus } from "./providerForms";
 import { RenderError } from "./renderError";
 import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec } from "./spec";
 import { ALL_VOLUMES } from "./volumes";
@@ -36,6 +37,17 @@ export function renderEndpoints(settings: NetworkSettings): Endpoints {
     redisUrl: `redis://${ip}:${ports.redis}/${REDIS_DATABASE}`,
     redisInternalUrl: `redis://${REDIS_ALIAS}:${ports.redis}/${REDIS_DATABASE}`,
   };
+}
+
+/** A cpus value the provider cannot read back unchanged would replace its container on every update. */
+function withProviderCpus(spec: ContainerSpec): ContainerSpec {
+  try {
+    providerCpus(spec.cpus);
+  } catch (error) {
+    if (error instanceof RenderError) throw new RenderError(`container ${spec.name}: ${error.message}`);
+    throw error;
+  }
+  return spec;
 }
 
 /** Names of the containers the program runs besides the groups, as a group name would clash with them. */
@@ -96,10 +108,10 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
       return null;
     }
   };
-  const natsStoreInit = attempt(stackFile, () => renderNatsStoreInit(settings));
-  const nats = attempt(stackFile, () => renderNatsContainer(settings));
-  const redis = attempt(stackFile, () => renderRedisContainer(settings));
-  const groups = plan.containers.map((c) => attempt(c.source, () => renderAgentContainer(plan, c, settings, imageOf.get(c.name))));
+  const natsStoreInit = attempt(stackFile, () => withProviderCpus(renderNatsStoreInit(settings)));
+  const nats = attempt(stackFile, () => withProviderCpus(renderNatsContainer(settings)));
+  const redis = attempt(stackFile, () => withProviderCpus(renderRedisContainer(settings)));
+  const groups = plan.containers.map((c) => attempt(c.source, () => withProviderCpus(renderAgentContainer(plan, c, settings, imageOf.get(c.name)))));
   if (natsStoreInit === null || nats === null || redis === null || findings.length > 0) return { ok: false, findings };
   return {
     ok: true,

@@ -114,7 +114,11 @@ export function renderNatsCommand(machine: Machine): string[] {
  */
 export function renderNatsContainer(settings: NatsSettings): ContainerSpec {
   const ports = INFRASTRUCTURE_PORTS;
-  const published = natsLeafRole(settings.machine) === "hub" ? [ports.natsClient, ports.natsLeafnode] : [ports.natsClient];
+  // The leaf port is what the other host needs; the client port only when a setting asks for it.
+  const published = [
+    ...(settings.publishServices.includes("nats") ? [ports.natsClient] : []),
+    ...(natsLeafRole(settings.machine) === "hub" ? [ports.natsLeafnode] : []),
+  ];
   const user = settings.containerUsers.nats;
   const bound = publishPorts(settings, published);
   return {

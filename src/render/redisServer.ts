@@ -41,7 +41,7 @@ export function renderRedisCommand(memoryMb: number): string[] {
 /** Hardened like every container: Redis writes only to its /data volume, so its root is read-only. */
 export function renderRedisContainer(settings: RedisSettings): ContainerSpec {
   const user = settings.containerUsers.redis;
-  const bound = publishPorts(settings, [INFRASTRUCTURE_PORTS.redis]);
+  const bound = publishPorts(settings, settings.publishServices.includes("redis") ? [INFRASTRUCTURE_PORTS.redis] : []);
   return {
     key: REDIS_KEY,
     role: "redis",

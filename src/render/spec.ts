@@ -55,7 +55,8 @@ export interface HealthcheckSpec {
   readonly interval: string;
   readonly timeout: string;
   readonly startPeriod: string;
-  readonly startInterval: string;
+  /** null: not sent (engines before API 1.44 refuse it); the provider then sends and reads back "0s". */
+  readonly startInterval: string | null;
   readonly retries: number;
 }
 

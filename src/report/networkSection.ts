@@ -23,7 +23,7 @@ export function networkSection(input: ReportInput): string[] {
     "",
     "### Published agent ports",
     "",
-    "Each agent's port and health_check_port are published on its host's LAN address, for agents of the other host; the HTTP health port stays inside the Docker network.",
+    "An agent's port and health_check_port are published on its host's LAN address only when an agent of the other host depends on it, or its docker group's `publish` names it (`publish: true`: all of the group's agents); the HTTP health port stays inside the Docker network. NATS's client port 4222 and Redis 6379 are published only with the stack setting publishServices. Moving an agent with a published port to another group: stop its old container first (`docker stop ai-system-<old group>`), or Docker refuses the new one with \"port is already allocated\".",
     "",
     ...MACHINES.flatMap((m) => publishedPorts(plans[m])),
     "### Names",
@@ -53,7 +53,7 @@ function publishedPorts(plan: DeploymentPlan): string[] {
   return [
     `${plan.machine}:`,
     "",
-    table(["Container", "Published ports"], plan.containers.map((c) => [code(c.name), c.publishedPorts.join(", ")]), ["left", "left"]),
+    table(["Container", "Published ports"], plan.containers.map((c) => [code(c.name), c.publishedPorts.length === 0 ? "none" : c.publishedPorts.join(", ")]), ["left", "left"]),
     "",
   ];
 }

@@ -3,7 +3,8 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
 import * as os from "os";
-import { runPlanCommand } from "../../src/cli/planCommand";
+import { runPlanCommand, startIntervalNote } from "../../src/cli/planCommand";
+import { sampleSettings } from "../support/samplePlan";
 import { hardeningFailed, planHardening } from "../../src/cli/planHardening";
 import { hardeningToText } from "../../src/cli/planOutput";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
@@ -41,7 +42,7 @@ describe("npm run plan", () => {
       image: "ai-system/agent-runtime:latest",
       dependsOn: [],
       wave: 1,
-      publishedPorts: [5613, 6617, 7200, 7220, 8200, 8220, 9000, 9001, 26002, 27002],
+      publishedPorts: [],
       audioAgents: [],
     });
     assert.deepStrictEqual([doc.waves, doc.vram.capacityMb, doc.vram.allocatedMb], [4, 24576, 22528]);
@@ -121,7 +122,13 @@ describe("npm run plan", () => {
       "  5.29 PIDs limit (ai-system-infra-core-cpu, ai-system-memory-reasoning-gpu, ai-system-tutor-suite-cpu, ai-system-vision-dream-gpu)",
     ]);
     assert.match(lines[start + 12] ?? "", /\): restart unless-stopped: the hosts run unattended, /);
-    assert.deepStrictEqual(lines.slice(start + 17, start + 20), ["Failed checks: none", "", "Findings: 0 errors, 0 warnings, 0 notes"]);
+    assert.deepStrictEqual(lines.slice(start + 17, start + 22), [
+      "Failed checks: none",
+      "",
+      "Healthcheck start interval: 5 s during the start period (dockerApiVersion 1.52, 1.44 or later)",
+      "",
+      "Findings: 0 errors, 0 warnings, 0 notes",
+    ]);
   });
 
   it("skips the hardening of a plan with errors, and fails the command when a rendered container fails a check", () => {
@@ -153,5 +160,15 @@ describe("npm run plan", () => {
     } finally {
       fs.rmSync(project, { recursive: true, force: true });
     }
+  });
+
+  it("says whether healthchecks get a start interval, from the engine's API level", () => {
+    const result = runPlanCommand(["--machine", "pc2"], {});
+    assert.match(result.stdout, /^Healthcheck start interval: 5 s during the start period \(dockerApiVersion 1\.52, 1\.44 or later\)$/m);
+    const old = sampleSettings({ engineApiVersion: "1.41", healthcheck: { ...sampleSettings().healthcheck, startIntervalSeconds: null } });
+    assert.strictEqual(
+      startIntervalNote(old),
+      "Healthcheck start interval: none (dockerApiVersion 1.41 is below 1.44, which refuses it); healthchecks run every 30 s from the start",
+    );
   });
 });

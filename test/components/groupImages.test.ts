@@ -73,6 +73,7 @@ describe("components: agent-group images (imageMode build)", function () {
         context: root,
         dockerfile: path.join(PROJECT_ROOT, "docker", "Dockerfile.cpu"),
         label: { "ai-system.content-hash": hash(core), "ai-system.group": "core" },
+        useLegacyBuilder: true,
       },
       keepLocally: true,
       name: `ai-system-core:${hash(core).slice(0, 16)}`,
@@ -89,6 +90,7 @@ describe("components: agent-group images (imageMode build)", function () {
         context: root,
         dockerfile: path.join(PROJECT_ROOT, "docker", "Dockerfile.gpu"),
         label: { "ai-system.content-hash": hash(gpu), "ai-system.group": "vision-gpu" },
+        useLegacyBuilder: true,
       },
       keepLocally: true,
       name: `ai-system-vision-gpu:${hash(gpu).slice(0, 16)}`,
@@ -112,14 +114,14 @@ describe("components: agent-group images (imageMode build)", function () {
     }
   });
 
-  it("gives the group containers a stop timeout above the launcher's grace, for docker stop and for replacement; NATS and Redis keep Docker's", () => {
+  it("gives every long-running container a stop timeout, for docker stop and for replacement: groups above the launcher's grace, NATS 60 s, Redis 120 s; the store init none", () => {
     for (const name of ["mainpc-core", "mainpc-vision-gpu"]) {
       const c = named(run, CONTAINER, name);
       assert.deepStrictEqual([c.inputs.stopTimeout, c.inputs.destroyGraceSeconds], [30, 30], name);
     }
-    for (const name of ["mainpc-nats", "mainpc-redis", "mainpc-nats-store-init"]) {
+    for (const [name, seconds] of [["mainpc-nats", 60], ["mainpc-redis", 120], ["mainpc-nats-store-init", undefined]] as const) {
       const c = named(run, CONTAINER, name);
-      assert.deepStrictEqual([c.inputs.stopTimeout, c.inputs.destroyGraceSeconds], [undefined, undefined], name);
+      assert.deepStrictEqual([c.inputs.stopTimeout, c.inputs.destroyGraceSeconds], [seconds, seconds], name);
     }
   });
 
@@ -131,7 +133,7 @@ describe("components: agent-group images (imageMode build)", function () {
       ...image,
       build: { context: "/r", dockerfile: "/d", template: "cpu" as const, buildArgs: {}, labels: {}, contentHash: "0".repeat(64), hashed: [], timeoutMinutes: 90 },
     };
-    assert.deepStrictEqual(groupImageOptions(built, {}), { customTimeouts: { create: "90m", update: "90m" } });
+    assert.deepStrictEqual(groupImageOptions(built, {}), { customTimeouts: { create: "90m", update: "90m" }, ignoreChanges: ["build.context", "build.dockerfile"] });
   });
 });
 

@@ -109,6 +109,7 @@ describe("components/MachineStack under mocks", function () {
       logDriver: "json-file",
       logOpts: { "max-file": "5", "max-size": "50m" },
       memory: 3072,
+      memorySwap: 3072,
       mounts: [
         { readOnly: false, source: "ai-system-cache", target: "/app/cache", type: "volume" },
         { readOnly: true, source: "/srv/monorepo/config", target: "/app/config", type: "bind" },
@@ -165,13 +166,23 @@ describe("components/MachineStack under mocks", function () {
     assert.deepStrictEqual(containerNamed("mainpc-redis").inputs.networksAdvanced, [{ aliases: ["redis"], name: "ai_system_network" }]);
   });
 
-  it("waits for health on every service container and replaces it (delete first) when names, ports or healthcheck change", () => {
+  it("waits for health on every service container and replaces it (delete first) on a failed wait or a change the provider cannot apply", () => {
     const containers = run.registrations.filter((r) => r.type === CONTAINER);
     assert.strictEqual(containers.length, 6);
     for (const r of containers.filter((c) => c.name !== "mainpc-nats-store-init")) {
       assert.deepStrictEqual([r.inputs.wait, r.inputs.waitTimeout, r.inputs.restart, r.inputs.attach, r.inputs.mustRun], [true, 600, "unless-stopped", undefined, undefined], r.name);
     }
-    for (const r of containers) assert.deepStrictEqual([r.deleteBeforeReplace, r.replaceOnChanges], [true, ["healthcheck"]], r.name);
+    for (const r of containers) assert.deepStrictEqual([r.deleteBeforeReplace, r.replaceOnChanges], [true, ["#initerror", "healthcheck", "init", "tmpfs"]], r.name);
+    // Timeouts above the 600 s wait (and the 30 min a one-shot run may take), and above the stop grace.
+    const timeouts = Object.fromEntries(containers.map((r) => [r.name, r.customTimeouts]));
+    assert.deepStrictEqual(timeouts, {
+      "mainpc-core": { create: "15m0s", update: "15m0s", delete: "5m30s" },
+      "mainpc-language": { create: "15m0s", update: "15m0s", delete: "5m30s" },
+      "mainpc-model-gpu": { create: "15m0s", update: "15m0s", delete: "5m30s" },
+      "mainpc-nats": { create: "15m0s", update: "15m0s", delete: "6m0s" },
+      "mainpc-nats-store-init": { create: "35m0s", update: "35m0s", delete: "5m0s" },
+      "mainpc-redis": { create: "15m0s", update: "15m0s", delete: "7m0s" },
+    });
     const network = run.registrations.find((r) => r.type === "docker:index/network:Network");
     assert.deepStrictEqual([network?.inputs, network?.deleteBeforeReplace], [{ driver: "bridge", name: "ai_system_network" }, true]);
   });
@@ -222,7 +233,9 @@ describe("components/MachineStack under mocks", function () {
       ],
       logDriver: "json-file",
       logOpts: { "max-file": "5", "max-size": "50m" },
+      logs: true,
       memory: 64,
+      memorySwap: 64,
       mounts: [{ readOnly: false, source: "ai-system-nats-data", target: "/data", type: "volume" }],
       mustRun: false,
       name: "ai-system-nats-store-init",

@@ -23,14 +23,13 @@ import {
   FieldMappers,
   Interpolated,
   noneLeft,
-  parseGoDuration,
   renderEnvFile,
   secretVariable,
   ServiceContext,
 } from "../../src/compose";
 import { runComposeCommand } from "../../src/cli/composeCommand";
 import { Machine, MACHINES } from "../../src/config/machine";
-import { ContainerSpec, MachineSpec, renderSpecText } from "../../src/render";
+import { ContainerSpec, MachineSpec, parseGoDuration, renderSpecText } from "../../src/render";
 import { TEST_SECRETS } from "../support/fakeStackInputs";
 import { PROJECT_DIR } from "../support/stackFiles";
 
@@ -175,11 +174,12 @@ describe("compose network file", () => {
     const contract = network["x-ai-system-cross-host"];
     assert.deepStrictEqual(contract.lan, agreed.lanIps);
     assert.deepStrictEqual(contract.nats_leaf, { hub: "mainpc", url: "nats-leaf://192.168.1.10:7422", user: "leaf" });
-    assert.deepStrictEqual(contract.published.mainpc.nats, [4222, 7422]);
-    assert.deepStrictEqual(contract.published.pc2.nats, [4222]);
+    // Only the leaf port: NATS clients and Redis stay on each host's network (publishServices: []).
+    assert.deepStrictEqual(contract.published.mainpc.nats, [7422]);
+    assert.deepStrictEqual(contract.published.pc2.nats ?? [], []);
     for (const m of MACHINES) {
       const groups = specs[m].groups;
-      assert.strictEqual(Object.values(contract.published[m]).flat().length, groups.reduce((n, g) => n + g.ports.length, 0) + (m === "mainpc" ? 3 : 2));
+      assert.strictEqual(Object.values(contract.published[m]).flat().length, groups.reduce((n, g) => n + g.ports.length, 0) + (m === "mainpc" ? 1 : 0));
     }
     assert.ok(contract.peer_host_entries.mainpc > 0 && contract.peer_host_entries.pc2 > 0);
   });

@@ -32,12 +32,13 @@ interface Neutral {
   mounts: { type: string; source: string; target: string; readOnly: boolean }[];
   tmpfs: Record<string, string>;
   uploads: { file: string; content: string }[];
-  healthcheck: { test: string[]; intervalMs: number; timeoutMs: number; startPeriodMs: number; startIntervalMs: number; retries: number } | null;
+  healthcheck: { test: string[]; intervalMs: number; timeoutMs: number; startPeriodMs: number; startIntervalMs: number | null; retries: number } | null;
   gpu: { driver: string; deviceIds: string[]; all: boolean; capabilities: string[] }[] | null;
   devices: string[];
   groupAdd: string[];
   cpus: number;
   memoryMb: number;
+  memorySwapMb: number;
   shmMb: number | null;
   readOnly: boolean;
   securityOpts: string[];
@@ -80,6 +81,7 @@ const PULUMI_KEYS = new Set([
   "name", "image", "command", "user", "envs", "labels", "networkMode", "networksAdvanced", "hosts", "ports", "mounts", "tmpfs",
   "uploads", "healthcheck", "deviceRequests", "devices", "groupAdds", "cpus", "memory", "shmSize", "readOnly", "securityOpts", "capabilities", "ipcMode",
   "ulimits", "init", "restart", "logDriver", "logOpts", "wait", "waitTimeout", "attach", "mustRun", "stopTimeout", "destroyGraceSeconds",
+  "memorySwap", "logs",
 ]);
 
 function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): Neutral {
@@ -90,6 +92,8 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
   const network = i.networkMode === "none" ? { mode: "none" as const } : { name: i.networksAdvanced[0].name, aliases: [...i.networksAdvanced[0].aliases] };
   assert.ok(i.networkMode === "none" || i.networksAdvanced.length === 1, `${r.name}: one network`);
   const h = i.healthcheck;
+  // Only a once container's log is kept (to report a failed run); compose shows logs itself.
+  assert.strictEqual(i.logs, once ? true : undefined, `${r.name}: logs`);
   // Pulumi waits as long on destroy as Docker does on stop; compose has one setting for both.
   assert.strictEqual(i.destroyGraceSeconds, i.stopTimeout, `${r.name}: destroyGraceSeconds`);
   return {
@@ -108,7 +112,7 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
     healthcheck:
       h === undefined
         ? null
-        : { test: [...h.tests], intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.startPeriod), startIntervalMs: ms(h.startInterval), retries: h.retries },
+        : { test: [...h.tests], intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.startPeriod), startIntervalMs: h.startInterval === undefined ? null : ms(h.startInterval), retries: h.retries },
     gpu:
       i.deviceRequests === undefined
         ? null
@@ -120,6 +124,7 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
     groupAdd: [...(i.groupAdds ?? [])],
     cpus: Number(i.cpus),
     memoryMb: i.memory,
+    memorySwapMb: i.memorySwap,
     shmMb: i.shmSize ?? null,
     readOnly: i.readOnly,
     securityOpts: [...(i.securityOpts ?? [])],
@@ -147,7 +152,7 @@ function fromPulumi(r: Registration, byUrn: ReadonlyMap<string, Registration>): 
 
 const COMPOSE_KEYS = new Set([
   "image", "container_name", "command", "user", "environment", "labels", "network_mode", "networks", "extra_hosts", "ports", "volumes",
-  "tmpfs", "devices", "group_add", "healthcheck", "deploy", "cpus", "mem_limit", "shm_size", "read_only", "security_opt", "cap_drop", "cap_add", "ipc",
+  "tmpfs", "devices", "group_add", "healthcheck", "deploy", "cpus", "mem_limit", "memswap_limit", "shm_size", "read_only", "security_opt", "cap_drop", "cap_add", "ipc",
   "ulimits", "init", "restart", "stop_grace_period", "logging", "depends_on", "x-ai-system",
 ]);
 
@@ -196,7 +201,7 @@ function fromCompose(key: string, files: ComposeFiles, variables: ReadonlyMap<st
     healthcheck:
       h === undefined
         ? null
-        : { test: h.test.map(text), intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.start_period), startIntervalMs: ms(h["x-start_interval"]), retries: h.retries },
+        : { test: h.test.map(text), intervalMs: ms(h.interval), timeoutMs: ms(h.timeout), startPeriodMs: ms(h.start_period), startIntervalMs: h["x-start_interval"] === undefined ? null : ms(h["x-start_interval"]), retries: h.retries },
     gpu:
       s.deploy === undefined
         ? null
@@ -209,6 +214,7 @@ function fromCompose(key: string, files: ComposeFiles, variables: ReadonlyMap<st
     groupAdd: (s.group_add ?? []).map(String),
     cpus: s.cpus,
     memoryMb: megabytes(s.mem_limit),
+    memorySwapMb: megabytes(s.memswap_limit),
     shmMb: s.shm_size === undefined ? null : megabytes(s.shm_size),
     readOnly: s.read_only,
     securityOpts: [...(s.security_opt ?? [])],
@@ -281,7 +287,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       assert.ok(neutral.filter((c) => c.dependsOn.length >= 3).length >= 2, "groups wait for groups, NATS and Redis");
       assert.ok(neutral.every((c) => c.readOnly && c.capDrop.includes("ALL") && c.ulimits.length === 1 && c.log.driver === "json-file"));
       assert.ok(neutral.some((c) => (c.env.REDIS_URL ?? "").includes(encodeURIComponent(TEST_SECRETS.redisPassword))), "a URL with a secret");
-      assert.ok(neutral.some((c) => c.healthcheck !== null && c.healthcheck.startIntervalMs > 0 && c.healthcheck.startPeriodMs > c.healthcheck.intervalMs));
+      assert.ok(neutral.some((c) => c.healthcheck !== null && (c.healthcheck.startIntervalMs ?? 0) > 0 && c.healthcheck.startPeriodMs > c.healthcheck.intervalMs));
       assert.ok(neutral.some((c) => Object.keys(c.tmpfs).length > 0) && neutral.some((c) => c.capAdd.length > 0));
       assert.ok(neutral.some((c) => c.stopTimeoutSeconds !== null), "a stop timeout");
       // The platform's forms: every GPU request and published port, and the voice group's audio.

@@ -371,11 +371,14 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
         for (const alias of s.networks["ai-system"].aliases as string[]) expected.set(alias, ip);
         for (const agent of String(s.environment.AGENT_NAMES).split(",")) localPorts.push([agent.toLowerCase(), Number(s.environment[`${agentEnvName(agent)}_PORT`])]);
       }
-      // The other host's agents and their ports, from the other host's file.
+      // The other host's agents and their ports, from the other host's file; only those its
+      // agents' dependants need (or `publish` names) are published, so only those answer.
       const peerPorts = new Map<string, number>();
+      const peerPublished = new Set<number>();
       for (const s of Object.values(services(peer))) {
         if (s["x-ai-system"].role !== "agent-group") continue;
         for (const agent of String(s.environment.AGENT_NAMES).split(",")) peerPorts.set(agent, Number(s.environment[`${agentEnvName(agent)}_PORT`]));
+        for (const binding of (s.ports ?? []) as string[]) peerPublished.add(Number(binding.split(":")[1]));
       }
       const [probeKey, probe] = Object.entries(services(m)).filter(([, s]) => s["x-ai-system"].role === "agent-group").pop()!;
       const hostEntries = new Map((probe.extra_hosts as string[]).map((h) => [h.slice(0, h.lastIndexOf(":")), h.slice(h.lastIndexOf(":") + 1)]));
@@ -390,11 +393,17 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
         assert.equal(ip, lanIps[peer], `${m}: host entry ${host}`);
         assert.equal(out.resolved[host], ip, `${m}: ${host} from ${probeKey}`);
       }
-      for (const [target, result] of Object.entries(out.connected)) assert.equal(result, "ok", `${m}: TCP ${target} from ${probeKey}`);
+      const peerTarget = new Map([...peerPorts].map(([agent, port]) => [`${peer}-${agent.toLowerCase()}:${port}`, port]));
+      for (const [target, result] of Object.entries(out.connected)) {
+        const port = peerTarget.get(target);
+        if (port === undefined || peerPublished.has(port)) assert.equal(result, "ok", `${m}: TCP ${target} from ${probeKey}`);
+        else assert.notEqual(result, "ok", `${m}: TCP ${target} from ${probeKey} must not answer: the port is not published`);
+      }
       assert.ok(peerPorts.size > 0 && [...peerPorts.keys()].every((a) => hostEntries.has(`${peer}-${a.toLowerCase()}`)), `${m}: a host entry for every ${peer} agent`);
+      const published = [...peerPorts.values()].filter((p) => peerPublished.has(p)).length;
       note(
         `${m}: names checked from inside ${probeKey}`,
-        `${expected.size} local aliases resolved to their containers, ${hostEntries.size} host entries -> ${lanIps[peer]}, ${localPorts.length} local and ${peerPorts.size} ${peer} agent ports answered`,
+        `${expected.size} local aliases resolved to their containers, ${hostEntries.size} host entries -> ${lanIps[peer]}, ${localPorts.length} local and ${published} published ${peer} agent ports answered, ${peerPorts.size - published} unpublished ${peer} agent ports did not`,
       );
     }
   });

@@ -114,6 +114,19 @@ export function e2eOverride(machineText: string, networkText: string, o: Overrid
     );
   }
 
+  // The stacks keep NATS clients and Redis on each host's network (publishServices: []); the
+  // test's own clients connect from outside the engine, so they are published for it here.
+  const testAccess: string[] = [];
+  for (const [key, s] of Object.entries(services)) {
+    const port = { nats: 4222, redis: 6379 }[s.labels?.["ai-system.role"] as string];
+    if (port === undefined) continue;
+    const binding = `${o.lanTo[o.machine]}:${port}:${port}`;
+    if ((s.ports ?? []).some((p: string) => p.endsWith(`:${port}:${port}`))) continue;
+    s.ports = [...(s.ports ?? []), binding];
+    testAccess.push(`${key} ${binding}`);
+  }
+  if (testAccess.length > 0) changes.push(`ports ${testAccess.join(", ")} published [the test's NATS and Redis clients connect from outside the engine's networks]`);
+
   const capped: string[] = [];
   for (const [key, s] of Object.entries(services)) {
     if (typeof s.cpus === "number" && s.cpus > o.cpuCount) {

@@ -137,7 +137,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
           }
         }
         const nats = stack.containers.find((r) => r.inputs.name === "ai-system-nats");
-        assert.deepStrictEqual(viewFromDockerInputs(nats?.inputs ?? {}).ports.map((p) => p.external), machine === "mainpc" ? [4222, 7422] : [4222]);
+        assert.deepStrictEqual(viewFromDockerInputs(nats?.inputs ?? {}).ports.map((p) => p.external), machine === "mainpc" ? [7422] : []);
       });
     });
   }

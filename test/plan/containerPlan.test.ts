@@ -48,10 +48,11 @@ describe("container plan", () => {
     assert.deepStrictEqual(
       p.containers.map((c) => [c.name, c.wave, c.dependsOn, c.agents.map((a) => a.name), c.gpu, c.publishedPorts]),
       [
-        ["base", 1, [], ["A"], null, [7000, 7001]],
-        ["side", 1, [], ["D"], null, [7300, 7301]],
-        ["mid", 2, ["base"], ["B"], { vramMb: 4096, deviceIds: ["0"] }, [7100, 7101]],
-        ["top", 3, ["mid"], ["C"], null, [7200, 7201]],
+        // No agent of pc2 depends on these and no group asks to publish: nothing is published.
+        ["base", 1, [], ["A"], null, []],
+        ["side", 1, [], ["D"], null, []],
+        ["mid", 2, ["base"], ["B"], { vramMb: 4096, deviceIds: ["0"] }, []],
+        ["top", 3, ["mid"], ["C"], null, []],
       ],
     );
     assert.deepStrictEqual([p.waves, p.longestPath], [3, 3]);
@@ -104,6 +105,22 @@ describe("container plan", () => {
     assert.deepStrictEqual([fromOverride.vram.capacityMb, fromOverride.findings.filter((f) => f.code === "vram-over-capacity").length], [49152, 0]);
   });
 
+  it("publishes only what the other host's agents depend on and what a group's publish setting names", () => {
+    const agents = AGENTS.replace("    Remote: {script_path: r.py, port: 9000}", "    Remote: {script_path: r.py, port: 9000, dependencies: [B]}");
+    const docker = (side: string) =>
+      ["docker_groups:", "  mainpc:", "    base: {agents: [A]}", "    mid: {agents: [B]}", "    top: {agents: [C], publish: true}", `    side: {agents: [D], ${side}}`].join("\n");
+    const p = plan(docker("publish: [D]"), {}, agents);
+    assert.deepStrictEqual(p.findings.filter((f) => f.severity === "error"), []);
+    assert.deepStrictEqual(
+      Object.fromEntries(p.containers.map((c) => [c.name, c.publishedPorts])),
+      { base: [], mid: [7100, 7101], top: [7200, 7201], side: [7300, 7301] },
+    );
+    assert.deepStrictEqual(
+      plan(docker("publish: [A]"), {}, agents).findings.filter((f) => f.severity === "error").map(brief),
+      ["error invalid-value config/overrides/docker.yaml:6 docker group side publishes A, which is not one of its agents; list agents of docker_groups.mainpc.side.agents, or write publish: true"],
+    );
+  });
+
   it("checks ports per container, and published ports per host including NATS and Redis", () => {
     const agents = [
       "agent_groups:",
@@ -114,7 +131,7 @@ describe("container plan", () => {
       "    N: {script_path: n.py, port: 4222, health_check_port: 9500}",
       "",
     ].join("\n");
-    const p = plan(["docker_groups:", "  mainpc:", "    one: {agents: [A, B, N]}", "    two: {agents: [C]}"].join("\n"), {}, agents);
+    const p = plan(["docker_groups:", "  mainpc:", "    one: {agents: [A, B, N], publish: true}", "    two: {agents: [C], publish: true}"].join("\n"), {}, agents);
     assert.deepStrictEqual(p.findings.map(brief), [
       "error port-clash config/startup_config.v3.yaml:4 port 7002 is bound 2 times in container one: A's HTTP health port, B's port; give B a free port (each agent binds port, health_check_port and health_check_port + 1)",
       "error host-port-clash config/startup_config.v3.yaml:5 mainpc host port 7003 is published twice: C's port (container two) and B's health_check_port (container one); give C a free port",

@@ -27,7 +27,6 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
     const parsed = parseStackSettings(inputs.raw, inputs.source);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.findings));
     const settings = parsed.settings;
-    const ip = settings.lanIps[machine];
     const groupContainer = (name: string): Registration => {
       const found = run.registrations.find((r) => r.type === CONTAINER && r.name === `${machine}-${name}`);
       assert.ok(found, `container ${name}`);
@@ -89,12 +88,11 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       }
     });
 
-    it("publishes exactly the planned ports on the LAN address and checks every agent's HTTP health port", () => {
+    it("publishes no agent port (no agent of the other host depends on one, no group asks) and checks every agent's HTTP health port", () => {
       for (const c of plan.containers) {
         const r = groupContainer(c.name);
-        const ports = r.inputs.ports as { external: number; internal: number; ip: string }[];
-        assert.deepStrictEqual(ports.map((p) => p.external), [...c.publishedPorts]);
-        assert.ok(ports.every((p) => p.ip === ip && p.internal === p.external));
+        assert.deepStrictEqual(c.publishedPorts, [], c.name);
+        assert.strictEqual(r.inputs.ports, undefined, c.name);
         const script = (r.inputs.healthcheck as { tests: string[] }).tests[3];
         const checked = script.match(/for port in \(([^)]*)\)/)?.[1].split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
         assert.deepStrictEqual(checked, [...new Set(c.agents.map((a) => a.httpHealthPort))].sort((x, y) => x - y), c.name);

@@ -46,6 +46,8 @@ describe("program/stackSettings", () => {
       gpuSharing: { mode: "none" },
       portOffset: 0,
       waitTimeoutSeconds: 600,
+      engineApiVersion: "1.52",
+      publishServices: [],
       healthcheck: { intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 120, startIntervalSeconds: 5 },
       logMaxSize: "50m",
       logMaxFiles: 5,

@@ -145,7 +145,8 @@ describe("npm run report", () => {
       "| mainpc | NATS client | 4222 | `nats:4222` | agents of mainpc |",
       "| mainpc | NATS leaf node | 7422 | mainpc's LAN address | pc2's NATS server, which dials it |",
       "| pc2 | Redis | 6379 | `redis:6379` | agents of pc2 (`REDIS_URL=redis://redis:6379/0`) |",
-      "| `core-platform` | 5613, 6617, 7200, 7220, 8200, 8220, 9000, 9001, 26002, 27002 |",
+      // Published only when the other host's agents depend on it or `publish` asks: none by default.
+      "| `core-platform` | none |",
       "| ServiceRegistry | `core-platform` | `mainpc-serviceregistry`, `serviceregistry` | `mainpc-serviceregistry`, `serviceregistry` | 7200, 8200 |",
       // pc2 runs its own ObservabilityHub, so mainpc's is reached from pc2 only by its machine-qualified name.
       "| ObservabilityHub | `core-platform` | `mainpc-observabilityhub`, `observabilityhub` | `mainpc-observabilityhub` | 9000, 9001 |",

@@ -142,6 +142,8 @@ export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSet
     gpuSharing: { mode: "none" },
     portOffset: 0,
     waitTimeoutSeconds: 600,
+    engineApiVersion: "1.52",
+    publishServices: ["nats", "redis"],
     healthcheck: { intervalSeconds: 30, timeoutSeconds: 10, retries: 3, startPeriodSeconds: 120, startIntervalSeconds: 5 },
     logMaxSize: "50m",
     logMaxFiles: 5,
