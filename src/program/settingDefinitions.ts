@@ -3,6 +3,7 @@
  * default and its validation. Pulumi.yaml documents the same table (a test keeps them equal).
  */
 import { z } from "zod";
+import { HEALTH_GATES } from "../plan/healthGate";
 
 export const CONFIG_NAMESPACE = "ai-system";
 
@@ -220,6 +221,13 @@ export const SETTINGS = {
     description: "VRAM of this host's GPU in MB; 0 takes resource_limits.vram_gb from the config (else 24 GB mainpc, 12 GB pc2).",
     schema: z.int().min(0).max(1_048_576),
     hint: "set a whole number of MB, or 0",
+  },
+  healthGate: {
+    type: "string",
+    default: "dependencies",
+    description: "Which agents a container's health waits for: dependencies (required agents and those an agent in another container depends on), required, or none (create everything without waiting).",
+    schema: z.enum(HEALTH_GATES),
+    hint: "set it to dependencies, required or none",
   },
   waitTimeout: {
     type: "integer",

@@ -41,6 +41,8 @@ describe("npm run plan", () => {
       image: "ai-system/agent-runtime:latest",
       dependsOn: [],
       wave: 1,
+      // healthGate dependencies: the required ones (all five in the default config)
+      gatingAgents: ["ObservabilityHub", "PredictiveHealthMonitor", "RequestCoordinator", "ServiceRegistry", "SystemDigitalTwin"],
       publishedPorts: [5613, 6617, 7200, 7220, 8200, 8220, 9000, 9001, 26002, 27002],
       audioAgents: [],
     });
