@@ -703,7 +703,10 @@ class Launcher:
                     probe = agent.probe
                     where = f"/health on port {agent.health_port}" if agent.health_port else (probe.error if probe else "")
                     self.output.log(f"{agent.spec.name} is {after} ({where}); listening on {', '.join(map(str, sorted(agent.listeners))) or 'nothing'}")
-            time.sleep(self.settings.observe_seconds)
+            # Look more often while an agent is still coming up, so the container turns healthy soon after it.
+            now = time.monotonic()
+            starting = any(a.state(now) == "starting" for a in self.agents)
+            time.sleep(min(self.settings.observe_seconds, 0.5) if starting else self.settings.observe_seconds)
 
     def run(self, status_port: int) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -3,7 +3,7 @@ import { ordinal } from "../config/ordinal";
 import { INFRASTRUCTURE_PORTS } from "../plan/infrastructurePorts";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { groupContainerName, NATS_CONTAINER_NAME } from "../render/names";
-import { LAUNCHER_IMAGE_PATH } from "../requirements/launcherContract";
+import { LAUNCHER_IMAGE_PATH } from "../launcher/launcherContract";
 import { code, codeList, table } from "./markdown";
 import { ReportInput } from "./reportInput";
 

@@ -17,9 +17,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runComposeCommand } from "../../src/cli/composeCommand";
+import { runStatusCommand } from "../../src/cli/statusCommand";
 import { Machine, MACHINES, otherMachine } from "../../src/config/machine";
 import { agentEnvName } from "../../src/render/names";
-import { LAUNCHER_IMAGE_PATH } from "../../src/requirements/launcherContract";
+import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
 import { CRASHING_AGENTS, e2eOverride, OverrideResult, parseCompose, stringifyCompose } from "./composeOverride";
 import { DockerCli, engineEnvironment, runProgram, RunResult, runScript, seconds, sleep, stripWarnings, waitFor } from "./engine";
 import { crossDelivery, NatsWire } from "./natsWire";
@@ -40,7 +41,9 @@ const PASSWORDS: Record<Machine, { REDIS_PASSWORD: string; NATS_PASSWORD: string
 };
 const NATS_USER = "agents";
 const BRING_UP_TIMEOUT_MS = 240_000;
-const TOTAL_BUDGET_S = 600;
+// Each agent is its own process under the group launcher (as in production): 77 Python processes
+// start where the stub used to start 18, so a loaded 2-core machine needs more than the former 600 s.
+const TOTAL_BUDGET_S = 900;
 
 interface ContainerState {
   readonly name: string;
@@ -436,6 +439,29 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     assert.match(log.at(-1)!.Output, /^healthy: [A-Za-z, ]+\n$/);
     assert.ok(!log.at(-1)!.Output.includes("CognitiveModelAgent"));
     note("launcher observation", `SystemDigitalTwin's /health found on 7222 (config: 8221); CognitiveModelAgent crash-looping after ${cognitive.restarts} restarts, reasoning-gpu healthy`);
+  });
+
+  it("npm run status shows every container and agent as the launchers see them, and exits 0 when every gating agent is healthy", async function () {
+    this.timeout(120_000);
+    const text = await runStatusCommand(["--machine", "mainpc", "--docker-host", dockerHost], {});
+    assert.equal(text.stderr, "");
+    assert.equal(text.exitCode, 0, text.stdout);
+    const lines = text.stdout.split("\n");
+    assert.equal(lines[0], "mainpc: every gating agent is healthy");
+    const mainpcGroups = Object.values(services("mainpc")).filter((s) => s["x-ai-system"].role === "agent-group").map((s) => s.container_name as string);
+    const shown = lines.filter((l) => /^\S/.test(l)).slice(1).map((l) => l.split("  ")[0]!);
+    assert.deepEqual(shown, [...mainpcGroups, containerOf("mainpc", "nats"), containerOf("mainpc", "nats-store-init"), containerOf("mainpc", "redis")].sort());
+    assert.ok(lines.some((l) => /^ {2}SystemDigitalTwin +healthy +gates +restarts 0 +observed 7220,7222,8220 declared 7220,8220,8221; \/health on 7222: 200$/.test(l)), text.stdout);
+    const cognitive = lines.findIndex((l) => /^ {2}CognitiveModelAgent +crash-looping optional restarts \d+ +observed - declared /.test(l));
+    assert.ok(cognitive > 0, text.stdout);
+    assert.equal(lines[cognitive + 1], "    | ModuleNotFoundError: No module named 'torch' (stub: STUB_CRASH_AT_START_AGENTS)");
+    const json = await runStatusCommand(["--machine", "pc2", "--docker-host", dockerHost, "--json"], {});
+    assert.equal(json.exitCode, 0, json.stderr);
+    const pc2 = JSON.parse(json.stdout) as { name: string; role: string; launcher: { healthy: boolean; agents: { name: string }[] } | null }[];
+    const groups = pc2.filter((c) => c.role === "agent-group");
+    assert.deepEqual(groups.map((c) => c.launcher?.healthy), groups.map(() => true));
+    assert.ok(groups.flatMap((c) => c.launcher!.agents.map((a) => a.name)).includes("MemoryOrchestratorService"));
+    note("npm run status", `mainpc: ${shown.length} containers shown, exit 0; pc2 --json: ${groups.length} groups healthy`);
   });
 
   it("the launcher's loopback relays give credential-less clients in a group container the group's NATS and Redis identity", async function () {

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { Machine, MACHINES } from "../../src/config/machine";
-import { LAUNCHER_IMAGE_PATH } from "../../src/requirements/launcherContract";
+import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
 
 /**
  * Agents the stub runs the way the user's real code behaves (e2e/stub_agent.py): SystemDigitalTwin

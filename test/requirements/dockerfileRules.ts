@@ -1,4 +1,4 @@
-import { LAUNCHER_IMAGE_PATH } from "../../src/requirements/launcherContract";
+import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
 /**
  * A small Dockerfile reader and the rules the agent-group images must follow. There is no Docker
  * engine on the development machines, so this is how the templates are checked.
