@@ -42,17 +42,19 @@ export async function readHostStatus(docker: Docker, machine: Machine): Promise<
   // groups' prefix (empty on a real host; the e2e runs both hosts on one engine under prefixes).
   const prefixes = new Set(groups.map((g) => nameOf(g).slice(0, nameOf(g).indexOf(`${NAME_PREFIX}-`))));
   const others = inspected.filter((i) => i.Config.Labels[ROLE_LABEL] !== "agent-group" && [...prefixes].some((p) => nameOf(i).startsWith(`${p}${NAME_PREFIX}-`)));
-  const out: ContainerStatus[] = [];
-  for (const info of [...groups, ...others]) {
-    const role = info.Config.Labels[ROLE_LABEL] ?? "";
-    out.push({
-      name: nameOf(info),
-      role,
-      state: info.State.Status,
-      health: info.State.Health?.Status ?? null,
-      restarts: info.RestartCount,
-      launcher: role !== "agent-group" ? null : info.State.Running ? await execStatus(docker, info.Id) : { error: `container is ${info.State.Status}` },
-    });
-  }
+  // One exec per group container, all at once: each starts a Python inside its container.
+  const out: ContainerStatus[] = await Promise.all(
+    [...groups, ...others].map(async (info) => {
+      const role = info.Config.Labels[ROLE_LABEL] ?? "";
+      return {
+        name: nameOf(info),
+        role,
+        state: info.State.Status,
+        health: info.State.Health?.Status ?? null,
+        restarts: info.RestartCount,
+        launcher: role !== "agent-group" ? null : info.State.Running ? await execStatus(docker, info.Id) : { error: `container is ${info.State.Status}` },
+      };
+    }),
+  );
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -442,7 +442,8 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
   });
 
   it("npm run status shows every container and agent as the launchers see them, and exits 0 when every gating agent is healthy", async function () {
-    this.timeout(120_000);
+    // One `python3 group_launcher.py status` per group container, on a loaded 2-core machine.
+    this.timeout(300_000);
     const text = await runStatusCommand(["--machine", "mainpc", "--docker-host", dockerHost], {});
     assert.equal(text.stderr, "");
     assert.equal(text.exitCode, 0, text.stdout);
