@@ -41,9 +41,7 @@ const PASSWORDS: Record<Machine, { REDIS_PASSWORD: string; NATS_PASSWORD: string
 };
 const NATS_USER = "agents";
 const BRING_UP_TIMEOUT_MS = 240_000;
-// Each agent is its own process under the group launcher (as in production): 77 Python processes
-// start where the stub used to start 18, so a loaded 2-core machine needs more than the former 600 s.
-const TOTAL_BUDGET_S = 900;
+const TOTAL_BUDGET_S = 600;
 
 interface ContainerState {
   readonly name: string;

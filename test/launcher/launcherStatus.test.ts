@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { execFile } from "child_process";
+import * as http from "http";
 import * as net from "net";
 import { removeConfigRoot, writeConfigRoot } from "../support/tempConfigRoot";
 import { LAUNCHER, LauncherRun } from "./launcherProcess";
@@ -88,6 +89,18 @@ async function freePorts(span: number): Promise<number> {
   }
 }
 
+function getStatus(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    http
+      .get({ host: "127.0.0.1", port, path: "/status" }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", () => resolve(""));
+  });
+}
+
 function ask(port: number, args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
     execFile("python3", [LAUNCHER, ...args], { env: { ...process.env, LAUNCHER_STATUS_PORT: String(port) } }, (error, stdout) => {
@@ -129,11 +142,12 @@ describe("group launcher: observation, status and healthcheck", function () {
   const until = async (port: number, what: string, done: (d: StatusDocument) => boolean): Promise<StatusDocument> => {
     const deadline = Date.now() + 30_000;
     let last = "";
+    // Polled over HTTP, not by starting `status --json` each time: a Python per poll loads the machine.
     while (Date.now() < deadline) {
-      const { stdout } = await ask(port, ["status", "--json"]);
+      const stdout = await getStatus(port);
       last = stdout;
       if (stdout.trim() !== "" && done(JSON.parse(stdout) as StatusDocument)) return JSON.parse(stdout) as StatusDocument;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`timed out waiting for ${what}; last status:\n${last}\n${run?.output()}`);
   };
