@@ -39,7 +39,9 @@ packages_for() {
 # Files outside e2e/images/<name>/ that go into the image, as SOURCE:PATH_IN_IMAGE.
 extra_files_for() {
   case "$1" in
-    agent-stub) echo "$E2E_DIR/stub_agent.py:/opt/ai-system-e2e/stub_agent.py $E2E_DIR/netcheck.py:/usr/local/bin/netcheck" ;;
+    # The group launcher where the production Dockerfiles put it, and the finder that lets it run
+    # the stub as each agent's module (e2e/stub_modules.py).
+    agent-stub) echo "$E2E_DIR/stub_agent.py:/opt/ai-system-e2e/stub_agent.py $E2E_DIR/netcheck.py:/usr/local/bin/netcheck $E2E_DIR/../launcher/group_launcher.py:/opt/ai-launcher/group_launcher.py $E2E_DIR/stub_modules.py:/usr/lib/python3/dist-packages/ai_system_e2e_stub_modules.py" ;;
     *) echo "" ;;
   esac
 }
@@ -251,8 +253,13 @@ customize_agent_stub() {
   ln -sf python3 "$rootfs/usr/bin/python"
   # Importing what the stub, the netcheck helper and the production healthcheck use leaves
   # their bytecode in __pycache__, so every healthcheck run does not recompile the stdlib.
-  in_rootfs "$rootfs" python3 -c 'import asyncio, json, os, signal, socket, sys, time, urllib.request, http.client, argparse, ipaddress' ||
+  in_rootfs "$rootfs" python3 -c 'import asyncio, json, os, signal, socket, sys, time, urllib.request, http.client, http.server, collections, argparse, ipaddress' ||
     e2e_die "python3 cannot import the stub's modules in its rootfs"
+  # The launcher's `python -m <module>` of an agent resolves to the stub through the finder.
+  in_rootfs "$rootfs" python3 -c 'import importlib.util, os
+os.environ.update(GROUP_AGENTS_JSON="[{\"name\": \"A\", \"module\": \"pkg_x.agents.a\"}]", AGENT_NAME="A")
+assert importlib.util.find_spec("pkg_x.agents.a").origin == "/opt/ai-system-e2e/stub_agent.py"' ||
+    e2e_die "the stub module finder (stub_modules.pth) does not answer in the rootfs"
 }
 
 # --- images -----------------------------------------------------------------------------------

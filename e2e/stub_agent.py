@@ -17,6 +17,10 @@ Which agents (first match wins):
                      <SNAKE_CASE_NAME>_HEALTH_PORT for each (the production plan's variables;
                      SNAKE_CASE as src/render/names.ts agentEnvName: NLUAgent -> NLU_AGENT)
 
+Run by the group launcher (AGENT_NAME set, through e2e/stub_modules.py) it serves that one agent;
+  STUB_REAL_HTTP_AGENTS       those agents serve HTTP on port + 2, as the user's BaseAgent does
+  STUB_CRASH_AT_START_AGENTS  those agents exit 3 at start, as agents whose imports fail
+
 Other settings:
   STUB_HEALTH_DELAY_SECONDS  seconds before /health turns 200 (default 2)
   STUB_UNHEALTHY_AGENTS      comma-separated agents whose /health never turns 200
@@ -128,6 +132,10 @@ def agents_from_names(names_text, environ):
     return agents
 
 
+def _names(environ, variable):
+    return {n.strip() for n in environ.get(variable, "").split(",") if n.strip()}
+
+
 def load_agents(environ):
     if environ.get("GROUP_AGENTS_JSON", "").strip():
         agents = agents_from_json(environ["GROUP_AGENTS_JSON"])
@@ -135,6 +143,16 @@ def load_agents(environ):
         agents = agents_from_names(environ["AGENT_NAMES"], environ)
     else:
         raise ConfigError("set GROUP_AGENTS_JSON (JSON list of agents) or AGENT_NAMES with <AGENT>_PORT/<AGENT>_HEALTH_PORT")
+    # Started by the group launcher as one agent's module (e2e/stub_modules.py): serve that agent only,
+    # optionally the way the user's BaseAgent really does (agent-runtime-contract.md): HTTP on
+    # port + 2 whatever the config says (STUB_REAL_HTTP_AGENTS).
+    only = environ.get("AGENT_NAME", "").strip()
+    if only:
+        agents = [a for a in agents if a["name"] == only]
+        if not agents:
+            raise ConfigError("AGENT_NAME %s is not among the agents" % only)
+        if only in _names(environ, "STUB_REAL_HTTP_AGENTS"):
+            agents[0]["httpHealthPort"] = agents[0]["port"] + 2
     names, owners = set(), {}
     for agent in agents:
         if agent["name"] in names:
@@ -276,6 +294,10 @@ def float_env(environ, name, default):
 
 async def serve(environ):
     agents = load_agents(environ)
+    if environ.get("AGENT_NAME", "").strip() in _names(environ, "STUB_CRASH_AT_START_AGENTS"):
+        # Like the 32 agents of the real tree that cannot even be imported.
+        print("ModuleNotFoundError: No module named 'torch' (stub: STUB_CRASH_AT_START_AGENTS)", file=sys.stderr, flush=True)
+        raise SystemExit(3)
     delay = float_env(environ, "STUB_HEALTH_DELAY_SECONDS", "2")
     unhealthy = {n.strip() for n in environ.get("STUB_UNHEALTHY_AGENTS", "").split(",") if n.strip()}
     group = Group(agents, delay, unhealthy, environ.get("BIND_ADDRESS", "0.0.0.0") or "0.0.0.0")

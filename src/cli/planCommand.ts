@@ -4,6 +4,7 @@ import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { hostOptions } from "../program/hostOptions";
 import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
+import { DEFAULT_HEALTH_GATE, HEALTH_GATES } from "../plan/healthGate";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, requiredMachine, usageError } from "./commandLine";
 import { prepareProjectMachine } from "../pipeline/prepareMachine";
 import { StackSettings } from "../program/stackSettings";
@@ -14,11 +15,14 @@ import { planToJson, planToText } from "./planOutput";
 /** The project's own root holds the default configuration in config/. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
-const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [--override NAME|none] [--json]
+const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [--override NAME|none]
+       [--health-gate dependencies|required|none] [--json]
 
   --machine      the host to plan (default: $MACHINE_TYPE)
   --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
   --override     CONFIG_OVERRIDE file to apply (default: docker, the setting this program deploys)
+  --health-gate  which agents gate each container's health, as the stack setting healthGate
+                 (default: dependencies: required agents and those another container depends on)
   --json         print one JSON object instead of tables
 
 The human output ends with the hardening of the rendered containers (stack settings from this
@@ -29,7 +33,7 @@ exit status: 0 no errors, 1 errors found or a hardening check failed (output sti
 
 /** The whole command as a function of its arguments and environment, for tests. */
 export function runPlanCommand(argv: readonly string[], env: Environment): CommandResult {
-  const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--override"], switches: ["--json"] });
+  const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--override", "--health-gate"], switches: ["--json"] });
   if (parsed.kind === "help") return helpResult(USAGE);
   if (parsed.kind === "usage") return usageError(parsed.problem, USAGE);
   const chosen = requiredMachine(parsed.values, env);
@@ -38,11 +42,14 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const configRoot = pathOption(parsed.values, "--config-root") ?? PROJECT_ROOT;
   const override = overrideOption(parsed.values);
   const json = parsed.switches.has("--json");
+  const gateText = parsed.values.get("--health-gate");
+  const healthGate = gateText === undefined ? DEFAULT_HEALTH_GATE : HEALTH_GATES.find((g) => g === gateText);
+  if (healthGate === undefined) return usageError(`--health-gate must be one of ${HEALTH_GATES.join(", ")}, got ${gateText}`, USAGE);
 
   // The host (platform, memory) as this project's stack files describe it, when they validate.
   const stack = projectStackSettings(PROJECT_ROOT, machine, configRoot);
   const host = stack.ok ? hostOptions(stack.settings, projectStackSource(PROJECT_ROOT, machine)) : undefined;
-  const plan = buildDeploymentPlan({ configRoot, machine, env, override, host });
+  const plan = buildDeploymentPlan({ configRoot, machine, env, override, host, healthGate });
   // The same step compose, report and the Pulumi program take, so plan refuses what they refuse.
   const outcome = prepareProjectMachine(PROJECT_ROOT, machine, configRoot, { plan });
   const planned = new Set(plan.findings);

@@ -39,6 +39,7 @@ export function planToJson(plan: DeploymentPlan): object {
       image: c.image,
       dependsOn: c.dependsOn,
       wave: c.wave,
+      gatingAgents: c.gatingAgents,
       publishedPorts: c.publishedPorts,
       audioAgents: c.audioAgents,
     })),
@@ -121,10 +122,12 @@ export function planToText(
   if (plan.containers.length > 0) {
     out.push("");
     out.push(`Containers: ${plan.containers.length} in ${plan.waves} health-gated waves (longest path ${plan.longestPath})`);
-    const crows: string[][] = [["wave", "container", "gpu", "cpus", "memory", "waits for", "agents"]];
+    // `*` marks the agents that gate the container's health.
+    const crows: string[][] = [["wave", "container", "gpu", "cpus", "memory", "waits for", "agents (* gates health)"]];
     for (const c of plan.containers) {
       const gpu = c.gpu ? `${c.gpu.vramMb} MiB on ${c.gpu.deviceIds.join(",")}` : "-";
-      crows.push([String(c.wave), c.name, gpu, String(c.cpus), `${c.memoryMb} MiB`, c.dependsOn.join(", ") || "-", c.agents.map((a) => a.name).join(", ")]);
+      const agents = c.agents.map((a) => (c.gatingAgents.includes(a.name) ? `${a.name}*` : a.name)).join(", ");
+      crows.push([String(c.wave), c.name, gpu, String(c.cpus), `${c.memoryMb} MiB`, c.dependsOn.join(", ") || "-", agents]);
     }
     out.push(...table(crows));
     out.push(`VRAM: ${plan.vram.allocatedMb} of ${plan.vram.capacityMb} MiB allocated (${plan.vram.headroomMb} MiB headroom)`);

@@ -20,7 +20,8 @@ export const agentSchema = z.looseObject({
   script_path: z.string().trim().min(1),
   port,
   health_check_port: port.optional(),
-  required: z.boolean().nullable().optional().transform((v) => v ?? true),
+  // Not required unless said, as the monorepo's own normaliser (common/config_manager.py:41,65 in the 2025-07-26 tree).
+  required: z.boolean().nullable().optional().transform((v) => v ?? false),
   dependencies: nullableList(z.string().min(1)),
   config: z
     .record(z.string(), z.unknown())

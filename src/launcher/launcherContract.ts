@@ -8,10 +8,12 @@ import { ContainerPlan } from "../plan/deploymentPlan";
  *
  * - `GROUP_NAME`: the docker group, for the launcher's own log lines;
  * - `GROUP_AGENTS_JSON`: a JSON array with one object per agent, sorted by name:
- *   `{"name", "module", "required", "port", "healthCheckPort"}`. The launcher runs
+ *   `{"name", "module", "required", "gates", "port", "healthCheckPort"}`. The launcher runs
  *   `python -m <module>` for each, with `AGENT_NAME`, `AGENT_PORT` and `HEALTH_CHECK_PORT` added
  *   to the container's environment; `required: false` agents are restarted with back-off, a
- *   required one that stops takes the container down.
+ *   required one that stops takes the container down; the container is healthy exactly when
+ *   every `gates: true` agent is (the plan's `gatingAgents`). The ports are hints: the launcher
+ *   looks for the agents' real listening ports and /health in /proc.
  */
 export const GROUP_NAME_VARIABLE = "GROUP_NAME";
 export const GROUP_AGENTS_VARIABLE = "GROUP_AGENTS_JSON";
@@ -21,6 +23,8 @@ export interface LauncherAgent {
   /** The script as a module: `main_pc_code/agents/x.py` -> `main_pc_code.agents.x`. */
   readonly module: string;
   readonly required: boolean;
+  /** Whether the container's healthcheck waits for this agent. */
+  readonly gates: boolean;
   readonly port: number;
   readonly healthCheckPort: number;
 }
@@ -45,7 +49,14 @@ export function scriptModule(scriptPath: string): string {
 export function launcherAgents(container: ContainerPlan): LauncherAgent[] {
   return [...container.agents]
     .sort((a, b) => ordinal(a.name, b.name))
-    .map((a) => ({ name: a.name, module: scriptModule(a.scriptPath), required: a.required, port: a.port, healthCheckPort: a.healthCheckPort }));
+    .map((a) => ({
+      name: a.name,
+      module: scriptModule(a.scriptPath),
+      required: a.required,
+      gates: container.gatingAgents.includes(a.name),
+      port: a.port,
+      healthCheckPort: a.healthCheckPort,
+    }));
 }
 
 /** The variables the renderer adds to a group container so the launcher knows what to run. */
@@ -55,6 +66,9 @@ export function launcherEnvironment(container: ContainerPlan): Record<string, st
     [GROUP_NAME_VARIABLE]: container.name,
   };
 }
+
+/** Where both Dockerfiles install the launcher (`COPY ... /opt/ai-launcher/group_launcher.py`). */
+export const LAUNCHER_IMAGE_PATH = "/opt/ai-launcher/group_launcher.py";
 
 /** The launcher as it ships in this project; the requirements command copies it into the build context. */
 export const LAUNCHER_SOURCE = path.resolve(__dirname, "..", "..", "launcher", "group_launcher.py");

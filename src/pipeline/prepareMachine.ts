@@ -82,6 +82,7 @@ export function prepareMachine(settings: StackSettings, request: PrepareRequest 
       override: request.override === undefined ? CONFIG_OVERRIDE : request.override,
       vramCapacityMb: settings.vramCapacityMb ?? undefined,
       host: hostOptions(settings, request.settingsSource ?? { file: `Pulumi.${machine}.yaml`, lineOf: () => 1 }),
+      healthGate: settings.healthGate,
     });
     return preparePlanned(settings, plan);
   } catch (error) {

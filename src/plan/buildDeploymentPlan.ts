@@ -7,6 +7,7 @@ import { checkAgentDependencies } from "./agentDependencies";
 import { planContainers } from "./containerPlan";
 import { DeploymentPlan } from "./deploymentPlan";
 import { compareWithLegacy } from "./legacyComparison";
+import { DEFAULT_HEALTH_GATE, HealthGate } from "./healthGate";
 import { findPortClashes } from "./portClashes";
 import { checkHost, HostOptions } from "./hostChecks";
 import { soundAgents } from "../requirements/soundAgents";
@@ -26,6 +27,8 @@ export interface PlanOptions {
   readonly allowVramOvercommit?: boolean;
   /** The host from the stack settings; without it: Linux, memory not checked. */
   readonly host?: HostOptions;
+  /** Stack setting `healthGate`: which agents a container's health waits for (default `dependencies`). */
+  readonly healthGate?: HealthGate;
 }
 
 const UNKNOWN_HOST: HostOptions = { platform: "linux", memoryMb: null, infrastructureMemoryMb: 0, imageMode: "prebuilt", settingAt: () => ({ file: "Pulumi.yaml", line: 1 }) };
@@ -73,7 +76,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
     );
   } else {
     const soundAgentNames = soundAgents(config.configRoot, config.agents);
-    const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram, soundAgents: soundAgentNames });
+    const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram, soundAgents: soundAgentNames, healthGate: options.healthGate ?? DEFAULT_HEALTH_GATE });
     findings.push(...planned.findings);
     ({ containers, waves, longestPath } = planned);
     allocatedMb = planned.vram.allocatedMb;

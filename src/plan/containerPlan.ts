@@ -6,6 +6,7 @@ import { SourceLocation } from "../config/sourceLocation";
 import { ContainerPlan, VramBudget } from "./deploymentPlan";
 import { findCycles, longestPathLength, startupWaves } from "./graph";
 import { PUBLISHED_INFRASTRUCTURE_PORTS } from "./infrastructurePorts";
+import { DEFAULT_HEALTH_GATE, gatingAgents, HealthGate } from "./healthGate";
 import { findPortClashes } from "./portClashes";
 
 export interface ContainerPlanInput {
@@ -13,6 +14,8 @@ export interface ContainerPlanInput {
   readonly groups: readonly DockerGroupSpec[];
   readonly agents: readonly AgentSpec[];
   readonly peerAgents: readonly AgentSpec[];
+  /** Which agents gate their container's health; `dependencies` when not given. */
+  readonly healthGate?: HealthGate;
   readonly vram: { readonly capacityMb: number; readonly headroomMb: number; readonly allowOvercommit: boolean; readonly capacitySource: SourceLocation };
   /** Agents whose code imports a sound library (src/requirements/soundAgents.ts). */
   readonly soundAgents?: ReadonlySet<string>;
@@ -111,6 +114,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
       }
     }
   }
+  const everyone = [...input.agents, ...input.peerAgents];
   const containers: ContainerPlan[] = input.groups
     .map((group) => {
       const agents = [...members.get(group.name)!].sort((a, b) => ordinal(a.name, b.name));
@@ -127,6 +131,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
         command: group.command,
         dependsOn: graph.get(group.name)!,
         wave: waveOf.get(group.name)!,
+        gatingAgents: gatingAgents(input.healthGate ?? DEFAULT_HEALTH_GATE, agents, everyone),
         publishedPorts: published.flatMap((a) => [a.port, a.healthCheckPort]).sort((x, y) => x - y),
         audioAgents: agents.filter((a) => group.audio || (input.soundAgents?.has(a.name) ?? false)).map((a) => a.name),
         source: group.source,

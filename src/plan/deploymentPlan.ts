@@ -22,6 +22,8 @@ export interface ContainerPlan {
   readonly dependsOn: readonly string[];
   /** 1-based health-gated step; a container's wave is 1 + the highest wave it depends on. */
   readonly wave: number;
+  /** The agents whose health the container's health waits for (see healthGate.ts); sorted. */
+  readonly gatingAgents: readonly string[];
   /** Host ports this container publishes (`port` and `healthCheckPort` of the agents another host depends on or `publish` names); sorted. */
   readonly publishedPorts: readonly number[];
   /** Agents that need the host's microphone and speakers (`audio: true`, or their code imports a sound library); sorted. */

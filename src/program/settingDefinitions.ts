@@ -3,6 +3,7 @@
  * default and its validation. Pulumi.yaml documents the same table (a test keeps them equal).
  */
 import { z } from "zod";
+import { HEALTH_GATES } from "../plan/healthGate";
 
 export const CONFIG_NAMESPACE = "ai-system";
 
@@ -234,6 +235,13 @@ export const SETTINGS = {
     description: "Docker Engine API version of this host (docker version --format '{{.Server.APIVersion}}'); below 1.44 healthchecks get no start interval, which older engines refuse.",
     schema: z.string().regex(/^1\.[0-9]{1,3}$/),
     hint: "set the host's API version, e.g. 1.52 (Docker 29), 1.43 (Docker 24) or 1.41 (Docker 20.10)",
+  },
+  healthGate: {
+    type: "string",
+    default: "dependencies",
+    description: "Which agents a container's health waits for: dependencies (required agents and those an agent in another container depends on), required, or none (create everything without waiting).",
+    schema: z.enum(HEALTH_GATES),
+    hint: "set it to dependencies, required or none",
   },
   waitTimeout: {
     type: "integer",

@@ -1,5 +1,6 @@
 import * as path from "path";
 import { Finding, finding, sortFindings } from "../config/finding";
+import { DEFAULT_HEALTH_GATE, HEALTH_GATES, HealthGate } from "../plan/healthGate";
 import { parseMachine } from "../config/machine";
 import { DeploymentSettings, GpuSharing, ImageSettings, PublishedService } from "../render/deploymentSettings";
 import { supportsStartInterval } from "../render/providerForms";
@@ -15,6 +16,8 @@ export interface StackSettings extends DeploymentSettings {
   readonly vramCapacityMb: number | null;
   /** null: the host's memory is not checked. */
   readonly hostMemoryMb: number | null;
+  /** Which agents gate their container's health (src/plan/healthGate.ts). */
+  readonly healthGate: HealthGate;
 }
 
 /** Raw stack values as `pulumi.Config.get` returns them (arrays as JSON text). */
@@ -181,6 +184,8 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       dockerSshOpts: list("dockerSshOpts"),
       vramCapacityMb: vram === 0 ? null : vram,
       hostMemoryMb: num("hostMemoryMb") === 0 ? null : num("hostMemoryMb"),
+      // The schema admits only HEALTH_GATES.
+      healthGate: HEALTH_GATES.find((g) => g === str("healthGate")) ?? DEFAULT_HEALTH_GATE,
     },
   };
 }

@@ -81,7 +81,7 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
     tmpfs: [renderTmpfs("/tmp", settings.agentTmpfsMb, true)],
     uploads: [],
     lifecycle: "service",
-    healthcheck: renderAgentHealthcheck(container, settings.healthcheck),
+    healthcheck: renderAgentHealthcheck(settings.healthcheck),
     gpu: renderGpu(container, settings.platform),
     cpus: container.cpus,
     memoryMb: container.memoryMb,

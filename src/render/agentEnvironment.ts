@@ -4,7 +4,8 @@ import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { launcherEnvironment } from "../launcher/launcherContract";
 import { AgentRuntimeSettings } from "./deploymentSettings";
 import { gpuEnvironment } from "./gpuSharing";
-import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
+import { codePortVariables } from "./codePortVariables";
+import { DIGITAL_TWIN_AGENT, INFRASTRUCTURE_PORTS, NATS_ALIAS, REDIS_ALIAS, REDIS_DATABASE, REDIS_USER, SERVICE_REGISTRY_AGENT } from "./infrastructure";
 import { ordinal } from "../config/ordinal";
 import { agentEnvName, machineAgentHostName } from "./names";
 import { RenderError } from "./renderError";
@@ -43,26 +44,55 @@ export function agentPortVariables(plan: DeploymentPlan, container: ContainerPla
     vars.push({ name: `${base}_PORT`, value: String(agent.port) });
     vars.push({ name: `${base}_HEALTH_PORT`, value: String(agent.healthCheckPort) });
   }
+  // After the rule's names, so a clash between the two is a render error below, not a silent override.
+  for (const agent of [...wanted.values()].sort((a, b) => ordinal(a.name, b.name))) {
+    for (const v of codePortVariables(agent)) {
+      if (vars.some((w) => w.name === v.name)) throw new RenderError(`${v.name} (read by ${agent.name}'s code) is also the name-rule variable of another agent in container ${container.name}`);
+      vars.push(v);
+    }
+  }
   return vars;
 }
 
-/** SERVICE_REGISTRY_HOST/PORT: the local registry if this machine runs one, else the peer's. */
-export function serviceRegistryVariables(plan: DeploymentPlan): EnvVar[] {
-  const local = plan.agents.find((a) => a.name === SERVICE_REGISTRY_AGENT);
-  const peer = plan.peerAgents.find((a) => a.name === SERVICE_REGISTRY_AGENT);
-  const registry = local ? { machine: plan.machine, agent: local } : peer ? { machine: otherMachine(plan.machine), agent: peer } : null;
-  if (registry === null) return [];
+/** `<prefix>_HOST`/`<prefix>_PORT` of an agent: this machine's if it runs one, else the peer's; none if neither does. */
+export function agentLocationVariables(plan: DeploymentPlan, agentName: string, prefix: string): EnvVar[] {
+  const local = plan.agents.find((a) => a.name === agentName);
+  const peer = plan.peerAgents.find((a) => a.name === agentName);
+  const found = local ? { machine: plan.machine, agent: local } : peer ? { machine: otherMachine(plan.machine), agent: peer } : null;
+  if (found === null) return [];
   return [
-    { name: "SERVICE_REGISTRY_HOST", value: machineAgentHostName(registry.machine, registry.agent.name) },
-    { name: "SERVICE_REGISTRY_PORT", value: String(registry.agent.port) },
+    { name: `${prefix}_HOST`, value: machineAgentHostName(found.machine, found.agent.name) },
+    { name: `${prefix}_PORT`, value: String(found.agent.port) },
   ];
 }
 
-/** Variables every agent container gets regardless of its agents (NATS, Redis, hosts, mode). */
+/**
+ * Where the two agents every agent talks to at start really run: SERVICE_REGISTRY_HOST/PORT, and
+ * DIGITAL_TWIN_HOST/PORT, which BaseAgent registers with (common/core/base_agent.py:800-801;
+ * without them it dials 0.0.0.0:7120 and waits ~19 s for a timeout).
+ */
+export function serviceRegistryVariables(plan: DeploymentPlan): EnvVar[] {
+  return [...agentLocationVariables(plan, DIGITAL_TWIN_AGENT, "DIGITAL_TWIN"), ...agentLocationVariables(plan, SERVICE_REGISTRY_AGENT, "SERVICE_REGISTRY")];
+}
+
+/**
+ * Variables every agent container gets regardless of its agents (NATS, Redis, hosts, mode).
+ *
+ * NATS and Redis (DESIGN item 3): the URLs carry the group's credentials (`NATS_SERVERS`, read by
+ * 2025-08 code, and `NATS_URL`, `REDIS_URL`). July-2025 code dials localhost:4222 and
+ * localhost:6379 (REDIS_HOST/REDIS_PORT) without credentials, so the launcher relays those two
+ * loopback ports to `nats` and `redis`, adding the group's credentials itself
+ * (LAUNCHER_*_RELAY_UPSTREAM). No ERROR_BUS_PORT: the ZMQ error publishers read it and would send
+ * ZMQ frames to whatever it names; their own default is kept.
+ */
 export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
   const redisPort = INFRASTRUCTURE_PORTS.redis;
+  const natsPort = INFRASTRUCTURE_PORTS.natsClient;
   const redisUrl: SpecText = {
-    parts: ["redis://:", { secret: "redisPassword", encoding: "url" }, `@${REDIS_ALIAS}:${redisPort}/${REDIS_DATABASE}`],
+    parts: [`redis://${encodeURIComponent(REDIS_USER)}:`, { secret: "redisPassword", encoding: "url" }, `@${REDIS_ALIAS}:${redisPort}/${REDIS_DATABASE}`],
+  };
+  const natsUrl: SpecText = {
+    parts: [`nats://${encodeURIComponent(settings.natsUser)}:`, { secret: "natsPassword", encoding: "url" }, `@${NATS_ALIAS}:${natsPort}`],
   };
   return [
     { name: "BIND_ADDRESS", value: "0.0.0.0" },
@@ -70,21 +100,24 @@ export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
     { name: "CONTAINER_MODE", value: "true" },
     { name: "DOCKER_CONTAINER", value: "true" },
     { name: "DOCKER_NETWORK", value: settings.networkName },
-    // The error bus is NATS now; the legacy ZMQ error_bus_port (7150) is VisionProcessingAgent's port on pc2.
-    { name: "ERROR_BUS_PORT", value: String(INFRASTRUCTURE_PORTS.natsClient) },
+    { name: "LAUNCHER_NATS_RELAY_UPSTREAM", value: `${NATS_ALIAS}:${natsPort}` },
+    { name: "LAUNCHER_REDIS_RELAY_UPSTREAM", value: `${REDIS_ALIAS}:${redisPort}` },
     { name: "MACHINE_TYPE", value: settings.machine },
     { name: "MAINPC_IP", value: settings.lanIps.mainpc },
     { name: "MAIN_PC_IP", value: settings.lanIps.mainpc },
     { name: "NATS_PASSWORD", value: { parts: [{ secret: "natsPassword", encoding: "raw" }] } },
-    { name: "NATS_URL", value: NATS_INTERNAL_URL },
+    { name: "NATS_SERVERS", value: natsUrl },
+    { name: "NATS_URL", value: natsUrl },
     { name: "NATS_USER", value: settings.natsUser },
     { name: "PC2_IP", value: settings.lanIps.pc2 },
     { name: "PORT_OFFSET", value: String(settings.portOffset) },
     { name: "PYTHONPATH", value: "/app" },
-    { name: "REDIS_HOST", value: REDIS_ALIAS },
+    // The launcher's relay: code that reads REDIS_HOST/PORT sends no password (redis_pool.py:173-174).
+    { name: "REDIS_HOST", value: "127.0.0.1" },
     { name: "REDIS_PASSWORD", value: { parts: [{ secret: "redisPassword", encoding: "raw" }] } },
     { name: "REDIS_PORT", value: String(redisPort) },
     { name: "REDIS_URL", value: redisUrl },
+    { name: "REDIS_USERNAME", value: REDIS_USER },
   ];
 }
 

@@ -1,27 +1,17 @@
-import { ContainerPlan } from "../plan/deploymentPlan";
+import { LAUNCHER_IMAGE_PATH } from "../launcher/launcherContract";
 import { INFRASTRUCTURE_PORTS } from "./infrastructure";
 import { HealthcheckTimings } from "./deploymentSettings";
 import { goDurationSeconds } from "./goDuration";
 import { HealthcheckSpec } from "./spec";
 
 /**
- * Python (the agent image is Python 3.11) that exits 0 only when every port answers
- * `GET /health` with a 2xx; it prints the failures, which `docker inspect` keeps in the health
- * log. No proxy: an HTTP_PROXY in the image must not capture 127.0.0.1.
+ * The container's health is the launcher's verdict (DESIGN item 1): `healthcheck` asks the
+ * launcher's status server on 127.0.0.1 and exits 0 exactly when every gating agent is healthy,
+ * printing which are not (`docker inspect` keeps the line in the health log). The launcher finds
+ * each agent's real /health port itself; the config's ports are only hints.
  */
-export function agentHealthScript(httpHealthPorts: readonly number[], timeoutSeconds: number): string {
-  return [
-    "import sys, urllib.request",
-    "opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))",
-    "failed = []",
-    `for port in (${httpHealthPorts.join(", ")},):`,
-    "    try:",
-    `        opener.open("http://127.0.0.1:%d/health" % port, timeout=${timeoutSeconds}).close()`,
-    "    except Exception as error:",
-    '        failed.append("%d: %s" % (port, error))',
-    'print("; ".join(failed) or "ok")',
-    "sys.exit(1 if failed else 0)",
-  ].join("\n");
+export function agentHealthTest(): string[] {
+  return ["CMD", "python3", LAUNCHER_IMAGE_PATH, "healthcheck"];
 }
 
 function timings(t: HealthcheckTimings): Omit<HealthcheckSpec, "tests"> {
@@ -34,10 +24,9 @@ function timings(t: HealthcheckTimings): Omit<HealthcheckSpec, "tests"> {
   };
 }
 
-/** Healthy only when every agent of the group serves HTTP /health (port = agent.httpHealthPort). */
-export function renderAgentHealthcheck(container: ContainerPlan, t: HealthcheckTimings): HealthcheckSpec {
-  const ports = [...new Set(container.agents.map((a) => a.httpHealthPort))].sort((a, b) => a - b);
-  return { tests: ["CMD", "python3", "-c", agentHealthScript(ports, t.timeoutSeconds)], ...timings(t) };
+/** Healthy when the group launcher says every gating agent is (the timings are separate: issue 10). */
+export function renderAgentHealthcheck(t: HealthcheckTimings): HealthcheckSpec {
+  return { tests: agentHealthTest(), ...timings(t) };
 }
 
 /** `/healthz` on the monitoring port fails until JetStream is ready; the alpine image has wget. */

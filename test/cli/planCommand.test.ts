@@ -42,6 +42,8 @@ describe("npm run plan", () => {
       image: "ai-system/agent-runtime:latest",
       dependsOn: [],
       wave: 1,
+      // healthGate dependencies: the required ones (all five in the default config)
+      gatingAgents: ["ObservabilityHub", "PredictiveHealthMonitor", "RequestCoordinator", "ServiceRegistry", "SystemDigitalTwin"],
       publishedPorts: [],
       audioAgents: [],
     });

@@ -141,15 +141,20 @@ describe("components/MachineStack under mocks", function () {
       retries: 3,
       startInterval: "5s",
       startPeriod: "2m0s",
-      tests: ["CMD", "python3", "-c", (healthcheck as { tests: string[] }).tests[3]],
+      tests: ["CMD", "python3", "/opt/ai-launcher/group_launcher.py", "healthcheck"],
       timeout: "10s",
     });
-    assert.match((healthcheck as { tests: string[] }).tests[3], /for port in \(6573, 6647, 6710,\):/);
     const env = unwrap(envs);
     assert.strictEqual(env.secret, true);
     assert.deepStrictEqual(
-      (env.value as string[]).filter((l) => /PASSWORD|REDIS_URL/.test(l)),
-      [`NATS_PASSWORD=${SECRETS.natsPassword}`, `REDIS_PASSWORD=${SECRETS.redisPassword}`, `REDIS_URL=redis://:${SECRETS.redisPassword}@redis:6379/0`],
+      (env.value as string[]).filter((l) => /PASSWORD|_URL|NATS_SERVERS/.test(l)),
+      [
+        `NATS_PASSWORD=${SECRETS.natsPassword}`,
+        `NATS_SERVERS=nats://agents:${SECRETS.natsPassword}@nats:4222`,
+        `NATS_URL=nats://agents:${SECRETS.natsPassword}@nats:4222`,
+        `REDIS_PASSWORD=${SECRETS.redisPassword}`,
+        `REDIS_URL=redis://default:${SECRETS.redisPassword}@redis:6379/0`,
+      ],
     );
   });
 

@@ -316,7 +316,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       for (const [key, service] of Object.entries(files.machine.services)) {
         const environment = (service as { environment?: Record<string, string> }).environment ?? {};
         for (const [name, value] of Object.entries(environment)) {
-          const withSecret = /PASSWORD|REDIS_URL|NATS_LEAF_URL|REDISCLI_AUTH/.test(name);
+          const withSecret = /PASSWORD|REDIS_URL|NATS_LEAF_URL|NATS_SERVERS|NATS_URL|REDISCLI_AUTH/.test(name);
           if (withSecret) assert.match(String(value), /\$\{[A-Z_]+:\?[^}]*\}/, `${key} ${name}`);
           else assert.doesNotMatch(String(value), /\$\{/, `${key} ${name}`);
         }

@@ -14,14 +14,15 @@ const brief = (f: Finding) => `${f.severity} ${f.code} ${f.file}:${f.line} ${f.m
 describe("loadEffectiveConfig", () => {
   it("reads map-shaped agents with the contract's defaults and the line each came from", () => {
     const { config, findings } = load({
-      [V3]: ["agent_groups:", "  core:", "    Alpha:", "      script_path: a/alpha.py", "      port: 7000", "    Beta:", "      script_path: a/beta.py", "      port: 7100", "      health_check_port: 8100", "      required: false", "      dependencies: [Alpha]", ""].join("\n"),
+      [V3]: ["agent_groups:", "  core:", "    Alpha:", "      script_path: a/alpha.py", "      port: 7000", "    Beta:", "      script_path: a/beta.py", "      port: 7100", "      health_check_port: 8100", "      required: true", "      dependencies: [Alpha]", ""].join("\n"),
     });
     assert.deepStrictEqual(findings, []);
     assert.deepStrictEqual(
       config.agents.map((a) => [a.name, a.group, a.scriptPath, a.port, a.healthCheckPort, a.httpHealthPort, a.required, a.dependencies, a.source]),
       [
-        ["Alpha", "core", "a/alpha.py", 7000, 7001, 7002, true, [], { file: V3, line: 3 }],
-        ["Beta", "core", "a/beta.py", 7100, 8100, 8101, false, ["Alpha"], { file: V3, line: 6 }],
+        // required: false unless said, as common/config_manager.py:41,65 of the monorepo
+        ["Alpha", "core", "a/alpha.py", 7000, 7001, 7002, false, [], { file: V3, line: 3 }],
+        ["Beta", "core", "a/beta.py", 7100, 8100, 8101, true, ["Alpha"], { file: V3, line: 6 }],
       ],
     );
   });

@@ -8,6 +8,16 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
 import { Machine, MACHINES } from "../../src/config/machine";
+import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
+
+/**
+ * Agents the stub runs the way the user's real code behaves (e2e/stub_agent.py): SystemDigitalTwin
+ * (mainpc core-platform, port 7220) serves /health on port + 2 = 7222 instead of the config's
+ * 8221; CognitiveModelAgent (optional, mainpc reasoning-gpu, wave 3 before language-stack-gpu)
+ * exits at every start.
+ */
+export const STUB_BEHAVIOUR = { STUB_CRASH_AT_START_AGENTS: "CognitiveModelAgent", STUB_REAL_HTTP_AGENTS: "SystemDigitalTwin" } as const;
+export const CRASHING_AGENTS: readonly string[] = [STUB_BEHAVIOUR.STUB_CRASH_AT_START_AGENTS];
 
 export interface OverrideOptions {
   readonly machine: Machine;
@@ -126,6 +136,21 @@ export function e2eOverride(machineText: string, networkText: string, o: Overrid
     testAccess.push(`${key} ${binding}`);
   }
   if (testAccess.length > 0) changes.push(`ports ${testAccess.join(", ")} published [the test's NATS and Redis clients connect from outside the engine's networks]`);
+  const launched: string[] = [];
+  for (const [key, s] of Object.entries(services)) {
+    if (s.labels?.["ai-system.role"] !== "agent-group") continue;
+    s.command = ["python3", LAUNCHER_IMAGE_PATH];
+    s.environment = { ...s.environment, ...STUB_BEHAVIOUR };
+    launched.push(key);
+  }
+  changes.push(
+    `${Object.entries(STUB_BEHAVIOUR).map(([k, v]) => `${k}=${v}`).join(" ")} in the group services [stubs that behave like the real code: BaseAgent's HTTP on port + 2, an optional agent whose imports fail]`,
+  );
+  if (launched.length > 0) {
+    changes.push(
+      `command python3 ${LAUNCHER_IMAGE_PATH} in ${launched.join(", ")} [the stub image's default command is the stub itself; the production images' entrypoint is this launcher, which runs each agent's module, here the stub for that agent]`,
+    );
+  }
 
   const capped: string[] = [];
   for (const [key, s] of Object.entries(services)) {

@@ -52,14 +52,15 @@ while True:
 };
 
 describe("group launcher", function () {
-  this.timeout(8000);
+  this.timeout(20000);
   let dir = "";
   let run: LauncherRun | null = null;
 
   /** Starts the launcher on the agents (name -> module path), through the TypeScript contract. */
   const start = (agents: Record<string, string>, options: { optional?: string[]; env?: Record<string, string> } = {}): LauncherRun => {
     const container = fakeContainer("test-group", agents, { optional: options.optional ?? [] });
-    run = new LauncherRun(dir, { ...launcherEnvironment(container), FOO: "bar", ...options.env });
+    // Port 0: a free status port, since tests run beside each other on one host.
+    run = new LauncherRun(dir, { ...launcherEnvironment(container), FOO: "bar", LAUNCHER_STATUS_PORT: "0", ...options.env });
     return run;
   };
 
@@ -81,8 +82,8 @@ describe("group launcher", function () {
       "[Beta] started Beta port=7010 health=8010 group=test-group foo=bar",
     ]);
     assert.deepStrictEqual(r.stderrLines.filter((l) => !l.startsWith("[launcher]")).sort(), ["[Alpha] Alpha writes to stderr", "[Beta] Beta writes to stderr"]);
-    assert.deepStrictEqual(r.launcherLines().slice(0, 1), ["group test-group: starting 2 agent(s): Alpha, Beta"]);
-    assert.deepStrictEqual(r.launcherLines().slice(1).map((l) => l.replace(/\d+$/, "N")), [
+    assert.deepStrictEqual(r.launcherLines().slice(0, 2).map((l) => l.replace(/:\d+\//, ":N/")), ["status at http://127.0.0.1:N/status", "group test-group: starting 2 agent(s): Alpha, Beta"]);
+    assert.deepStrictEqual(r.launcherLines().slice(2).map((l) => l.replace(/\d+$/, "N")), [
       "started Alpha (python -m fake.steady) as pid N",
       "started Beta (python -m fake.steady) as pid N",
     ]);
@@ -197,7 +198,7 @@ describe("group launcher", function () {
     // All at once: each is one short Python start.
     const runs = cases.map(([env]) => new LauncherRun(dir, env));
     try {
-      const exits = await Promise.all(runs.map((r) => r.waitExit(5000)));
+      const exits = await Promise.all(runs.map((r) => r.waitExit(15000)));
       assert.deepStrictEqual(
         runs.map((r, i) => [exits[i]!.code, r.launcherLines()]),
         cases.map(([, message]) => [2, [message]]),

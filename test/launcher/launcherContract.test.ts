@@ -12,8 +12,8 @@ describe("launcher contract", () => {
     assert.strictEqual(env["GROUP_NAME"], "audio");
     assert.strictEqual(
       env["GROUP_AGENTS_JSON"],
-      '[{"name":"STTService","module":"main_pc_code.services.stt_service","required":true,"port":7010,"healthCheckPort":8010},' +
-        '{"name":"TTSService","module":"main_pc_code.services.tts_service","required":false,"port":7000,"healthCheckPort":8000}]',
+      '[{"name":"STTService","module":"main_pc_code.services.stt_service","required":true,"gates":true,"port":7010,"healthCheckPort":8010},' +
+        '{"name":"TTSService","module":"main_pc_code.services.tts_service","required":false,"gates":false,"port":7000,"healthCheckPort":8000}]',
     );
   });
 
@@ -36,6 +36,7 @@ describe("launcher contract", () => {
       name: "ServiceRegistry",
       module: "main_pc_code.agents.service_registry_agent",
       required: true,
+      gates: true,
       port: 7200,
       healthCheckPort: 8200,
     });

@@ -88,14 +88,14 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       }
     });
 
-    it("publishes no agent port (no agent of the other host depends on one, no group asks) and checks every agent's HTTP health port", () => {
+    it("publishes no agent port (no agent of the other host depends on one, no group asks); the healthcheck asks the launcher, which knows the gating agents", () => {
       for (const c of plan.containers) {
         const r = groupContainer(c.name);
         assert.deepStrictEqual(c.publishedPorts, [], c.name);
         assert.strictEqual(r.inputs.ports, undefined, c.name);
-        const script = (r.inputs.healthcheck as { tests: string[] }).tests[3];
-        const checked = script.match(/for port in \(([^)]*)\)/)?.[1].split(",").map((s) => s.trim()).filter((s) => s !== "").map(Number);
-        assert.deepStrictEqual(checked, [...new Set(c.agents.map((a) => a.httpHealthPort))].sort((x, y) => x - y), c.name);
+        assert.deepStrictEqual((r.inputs.healthcheck as { tests: string[] }).tests, ["CMD", "python3", "/opt/ai-launcher/group_launcher.py", "healthcheck"], c.name);
+        const launcherAgents = JSON.parse((unwrap(r.inputs.envs).value as string[]).find((l) => l.startsWith("GROUP_AGENTS_JSON="))!.slice("GROUP_AGENTS_JSON=".length)) as { name: string; gates: boolean }[];
+        assert.deepStrictEqual(launcherAgents.filter((a) => a.gates).map((a) => a.name), [...c.gatingAgents], c.name);
       }
     });
 

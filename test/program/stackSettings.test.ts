@@ -58,6 +58,7 @@ describe("program/stackSettings", () => {
       dockerSshOpts: [],
       vramCapacityMb: null,
       hostMemoryMb: null,
+      healthGate: "dependencies",
     });
   });
 
@@ -246,18 +247,19 @@ describe("program/stackSettings", () => {
       CONTAINER_MODE: "true",
       DOCKER_CONTAINER: "true",
       DOCKER_NETWORK: "ai_system_network",
-      ERROR_BUS_PORT: "4222",
       HF_HOME: "/hf",
+      LAUNCHER_NATS_RELAY_UPSTREAM: "nats:4222",
+      LAUNCHER_REDIS_RELAY_UPSTREAM: "redis:6379",
       MACHINE_TYPE: "mainpc",
       MAINPC_IP: "192.168.1.10",
       MAIN_PC_IP: "192.168.1.10",
-      NATS_URL: "nats://nats:4222",
       NATS_USER: "agents",
       PC2_IP: "192.168.1.20",
       PORT_OFFSET: "7",
       PYTHONPATH: "/app",
-      REDIS_HOST: "redis",
+      REDIS_HOST: "127.0.0.1",
       REDIS_PORT: "6379",
+      REDIS_USERNAME: "default",
     });
   });
 

@@ -11,9 +11,11 @@ const COMMON = [
   "CONFIG_OVERRIDE=docker",
   "CONTAINER_MODE=true",
   "DEBUG_MODE=false",
+  // where SystemDigitalTwin runs: BaseAgent registers there at start
+  "DIGITAL_TWIN_HOST=mainpc-systemdigitaltwin",
+  "DIGITAL_TWIN_PORT=7220",
   "DOCKER_CONTAINER=true",
   "DOCKER_NETWORK=ai_system_network",
-  "ERROR_BUS_PORT=4222",
 ];
 
 describe("render/agentEnvironment", () => {
@@ -26,22 +28,29 @@ describe("render/agentEnvironment", () => {
       "GO_T_TO_T_AGENT_HEALTH_PORT=6646",
       "GO_T_TO_T_AGENT_PORT=5646",
       // the group launcher's input (launcher/README.md): its agents sorted by name, scripts as modules
-      'GROUP_AGENTS_JSON=[{"name":"GoTToTAgent","module":"agents.GoTToTAgent","required":true,"port":5646,"healthCheckPort":6646},' +
-        '{"name":"NLUAgent","module":"agents.NLUAgent","required":true,"port":5709,"healthCheckPort":6709},' +
-        '{"name":"VRAMOptimizerAgent","module":"agents.VRAMOptimizerAgent","required":true,"port":5572,"healthCheckPort":6572}]',
+      'GROUP_AGENTS_JSON=[{"name":"GoTToTAgent","module":"agents.GoTToTAgent","required":true,"gates":true,"port":5646,"healthCheckPort":6646},' +
+        '{"name":"NLUAgent","module":"agents.NLUAgent","required":true,"gates":true,"port":5709,"healthCheckPort":6709},' +
+        '{"name":"VRAMOptimizerAgent","module":"agents.VRAMOptimizerAgent","required":true,"gates":true,"port":5572,"healthCheckPort":6572}]',
       "GROUP_NAME=language",
       "HF_HOME=/app/models/hf",
+      // the launcher's loopback relays for code that dials localhost:4222 and localhost:6379 without credentials
+      "LAUNCHER_NATS_RELAY_UPSTREAM=nats:4222",
+      "LAUNCHER_REDIS_RELAY_UPSTREAM=redis:6379",
       "LOG_LEVEL=INFO",
       "MACHINE_TYPE=mainpc",
       "MAINPC_IP=192.168.1.10",
       "MAIN_PC_IP=192.168.1.10",
       // GoTToTAgent's cross-machine dependency on pc2
+      // the name the code reads (memory_orchestrator_service.py:54) beside the name rule's
+      "MEMORY_ORCHESTRATOR_PORT=7140",
       "MEMORY_ORCHESTRATOR_SERVICE_HEALTH_PORT=8140",
       "MEMORY_ORCHESTRATOR_SERVICE_PORT=7140",
       "MODEL_MANAGER_SUITE_HEALTH_PORT=8211",
       "MODEL_MANAGER_SUITE_PORT=7211",
       "NATS_PASSWORD=<natsPassword>",
-      "NATS_URL=nats://nats:4222",
+      // the credentials inside the URLs: the code passes none of its own
+      "NATS_SERVERS=nats://agents:%3CnatsPassword%3E@nats:4222",
+      "NATS_URL=nats://agents:%3CnatsPassword%3E@nats:4222",
       "NATS_USER=agents",
       "NLU_AGENT_HEALTH_PORT=6709",
       "NLU_AGENT_PORT=5709",
@@ -49,10 +58,12 @@ describe("render/agentEnvironment", () => {
       "PORT_OFFSET=0",
       // the program's /app wins over global_settings.environment's /somewhere-else
       "PYTHONPATH=/app",
-      "REDIS_HOST=redis",
+      // REDIS_HOST/PORT readers send no password: they reach Redis through the launcher's relay
+      "REDIS_HOST=127.0.0.1",
       "REDIS_PASSWORD=<redisPassword>",
       "REDIS_PORT=6379",
-      "REDIS_URL=redis://:%3CredisPassword%3E@redis:6379/0",
+      "REDIS_URL=redis://default:%3CredisPassword%3E@redis:6379/0",
+      "REDIS_USERNAME=default",
       "SERVICE_REGISTRY_HOST=mainpc-serviceregistry",
       "SERVICE_REGISTRY_PORT=7200",
       "SYSTEM_DIGITAL_TWIN_HEALTH_PORT=8220",
@@ -88,11 +99,11 @@ describe("render/agentEnvironment", () => {
     );
   });
 
-  it("marks exactly the passwords and the Redis URL as secret", () => {
+  it("marks exactly the passwords and the URLs that hold them as secret", () => {
     const plan = samplePlan();
     const env = renderAgentEnvironment(plan, plan.containers[0], sampleSettings());
     const secret = env.filter((e) => typeof e.value !== "string").map((e) => e.name);
-    assert.deepStrictEqual(secret, ["NATS_PASSWORD", "REDIS_PASSWORD", "REDIS_URL"]);
+    assert.deepStrictEqual(secret, ["NATS_PASSWORD", "NATS_SERVERS", "NATS_URL", "REDIS_PASSWORD", "REDIS_URL"]);
   });
 
   it("lets the stack's extra environment override global_settings, but never the program's own values", () => {

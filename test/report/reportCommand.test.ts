@@ -150,7 +150,7 @@ describe("npm run report", () => {
       "| ServiceRegistry | `core-platform` | `mainpc-serviceregistry`, `serviceregistry` | `mainpc-serviceregistry`, `serviceregistry` | 7200, 8200 |",
       // pc2 runs its own ObservabilityHub, so mainpc's is reached from pc2 only by its machine-qualified name.
       "| ObservabilityHub | `core-platform` | `mainpc-observabilityhub`, `observabilityhub` | `mainpc-observabilityhub` | 9000, 9001 |",
-      "| 1 | `core-platform` | 6618, 8201, 8221, 9002, 27003 | `audio-emotion`, `language-stack-gpu`, `memory-stack`, `model-manager-gpu`, `reasoning-gpu`, `utility-gpu`, `vision-gpu` |",
+      "| 1 | `core-platform` | `ObservabilityHub`, `PredictiveHealthMonitor`, `RequestCoordinator`, `ServiceRegistry`, `SystemDigitalTwin` | `audio-emotion`, `language-stack-gpu`, `memory-stack`, `model-manager-gpu`, `reasoning-gpu`, `utility-gpu`, `vision-gpu` |",
       "   pulumi destroy --stack pc2",
       "   pulumi stack history --stack mainpc",
       "   pulumi stack export --stack mainpc --file mainpc-state-before.json",

@@ -1,3 +1,4 @@
+import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
 /**
  * A small Dockerfile reader and the rules the agent-group images must follow. There is no Docker
  * engine on the development machines, so this is how the templates are checked.
@@ -51,7 +52,8 @@ function assignments(args: string): { name: string; value: string }[] {
 /** Variables every base image defines: using them without declaring is fine. */
 const INHERITED = new Set(["PATH", "HOME"]);
 const SECRET_WORDS = /PASSWORD|SECRET|TOKEN/i;
-export const LAUNCHER_PATH = "/opt/ai-launcher/group_launcher.py";
+/** Where the healthcheck and the entrypoint expect the launcher (the renderers' constant). */
+export const LAUNCHER_PATH = LAUNCHER_IMAGE_PATH;
 export const RUNTIME_DIRS = ["/app/logs", "/app/data", "/app/cache", "/app/models", "/app/config"];
 
 /** Every rule the image templates break, as `line N: what`; empty when the file is fine. */

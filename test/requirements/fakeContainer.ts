@@ -30,6 +30,7 @@ export function fakeContainer(name: string, agents: Readonly<Record<string, stri
     command: null,
     dependsOn: [],
     wave: 1,
+    gatingAgents: specs.filter((a) => a.required).map((a) => a.name),
     publishedPorts: [],
     audioAgents: [],
     source: { file: "config/overrides/docker.yaml", line: 5 },

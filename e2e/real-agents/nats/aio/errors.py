@@ -1,0 +1,3 @@
+class ErrConnectionClosed(Exception): pass
+class ErrTimeout(Exception): pass
+class ErrNoServers(Exception): pass
