@@ -3,6 +3,7 @@ import * as path from "path";
 import { Environment } from "../config/substituteEnvironment";
 import { exportCompose } from "../compose/exportCompose";
 import { renderEnvFile } from "../compose/envFile";
+import { machineSecretRefs } from "../compose/composeText";
 import { CommandResult, helpResult, parseCommandLine, requiredMachine, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
 
@@ -39,10 +40,10 @@ export function runComposeCommand(argv: readonly string[], env: Environment, cwd
   const out = resolved("--out") ?? cwd;
   const envFile = resolved("--write-env") ?? null;
 
-  const envText = envFile === null ? null : renderEnvFile(env);
-  if (envText !== null && !envText.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written: the env file cannot be written:\n${envText.problems.map((p) => `  ${p}`).join("\n")}\n` };
   const outcome = exportCompose(PROJECT_ROOT, machine, configRoot);
   if (!outcome.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written:\n${outcome.problems.join("\n")}\n` };
+  const envText = envFile === null ? null : renderEnvFile(env, machineSecretRefs(outcome.export.spec));
+  if (envText !== null && !envText.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written: the env file cannot be written:\n${envText.problems.map((p) => `  ${p}`).join("\n")}\n` };
 
   const written: string[] = [];
   for (const file of outcome.export.files) {

@@ -21,7 +21,7 @@ import { machineContainers } from "../render/machineSpec";
 import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, ImageBuildSpec, MachineSpec, VolumeSpec } from "../render/spec";
 import { ComposeBuild, ComposeNetwork, ComposeService, ComposeVolume, GeneratedFile } from "./composeModel";
 import { ComposeExportError, composeService, FieldMappers, noneLeft, ServiceContext } from "./composeService";
-import { ALL_SECRET_REFS, secretVariable } from "./composeText";
+import { machineSecretRefs, secretVariable } from "./composeText";
 
 /** Key of the host network in every file's `networks:` (its Docker name is the stack's networkName). */
 export const NETWORK_KEY = "ai-system";
@@ -167,7 +167,7 @@ export interface CrossHostContract {
   /** Per host, how many names its /etc/hosts entries send to the other host. */
   readonly peer_host_entries: Readonly<Record<Machine, number>>;
   /** Every variable an env file may define (each host needs those its own file references). */
-  readonly secret_variables: readonly string[];
+  readonly secret_variables: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface NetworkFile {
@@ -217,7 +217,7 @@ export function composeNetwork(specs: Readonly<Record<Machine, MachineSpec>>, se
       nats_leaf: { hub, url: specs[hub].endpoints.natsLeafUrl, user: settings[a].natsLeafUser },
       published,
       peer_host_entries: hostEntries,
-      secret_variables: ALL_SECRET_REFS.map(secretVariable),
+      secret_variables: Object.fromEntries(MACHINES.map((m) => [m, machineSecretRefs(specs[m]).map(secretVariable)])),
     },
   };
 }

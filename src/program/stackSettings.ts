@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as path from "path";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { parseMachine } from "../config/machine";
@@ -57,6 +58,19 @@ export interface ParseOptions {
  * Validates the stack's settings (including the secrets, whose values never appear in a
  * message). Every problem is an `invalid-value` finding at the key's line in the stack file.
  */
+/** The leaf certificate must be signed by the CA and match its key (node:crypto parses all three). */
+export function leafTlsProblem(caPem: string, certPem: string, keyPem: string): string | null {
+  try {
+    const ca = new X509Certificate(caPem);
+    const cert = new X509Certificate(certPem);
+    if (!cert.verify(ca.publicKey)) return "stack secret natsLeafCert is not signed by natsLeafCa; make both with npm run leaf-certs";
+    if (!cert.checkPrivateKey(createPrivateKey(keyPem))) return "stack secret natsLeafKey is not the key of natsLeafCert";
+    return null;
+  } catch (error) {
+    return `stack secrets natsLeafCa, natsLeafCert, natsLeafKey cannot be read (${error instanceof Error ? error.message : String(error)}); make them with npm run leaf-certs`;
+  }
+}
+
 export function parseStackSettings(raw: RawSettings, source: SettingsSource, options: ParseOptions = { secrets: "require" }): SettingsOutcome {
   const findings: Finding[] = [];
   const at = (key: string) => ({ file: source.file, line: source.lineOf(key) });
@@ -98,6 +112,16 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
   const machine = parseMachine(str("machine"));
   if (machine === undefined) problem("machine", `stack setting machine is invalid; ${SETTINGS.machine.hint}`);
   if (str("mainpcIp") === str("pc2Ip")) problem("pc2Ip", "stack settings mainpcIp and pc2Ip are the same address; set each host's own LAN address");
+  if (options.secrets === "require") {
+    // One leaked secret must not open the other services: every role has its own value.
+    const roles: SettingKey[] = ["natsLeafPassword", "natsPassword", "redisPassword"];
+    roles.forEach((key, i) => {
+      const same = roles.slice(0, i).find((other) => str(other) === str(key));
+      if (same !== undefined) problem(key, `stack secrets ${same} and ${key} have the same value; give each role its own (e.g. \`openssl rand -base64 24\` for each)`);
+    });
+    const tls = leafTlsProblem(str("natsLeafCa"), str("natsLeafCert"), str("natsLeafKey"));
+    if (tls !== null) problem("natsLeafCert", tls);
+  }
   if (num("waitTimeout") <= num("healthcheckStartPeriodSeconds")) {
     problem("waitTimeout", `stack setting waitTimeout (${num("waitTimeout")}) must be longer than healthcheckStartPeriodSeconds (${num("healthcheckStartPeriodSeconds")}), or every deploy times out while models load`);
   }

@@ -1,5 +1,6 @@
 import { AgentSpec } from "../config/effectiveConfig";
-import { otherMachine } from "../config/machine";
+import { Machine, otherMachine } from "../config/machine";
+import { natsGroupPassword, natsInboxPrefix, redisGroupPassword } from "./groupIdentity";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { launcherEnvironment } from "../launcher/launcherContract";
 import { AgentRuntimeSettings } from "./deploymentSettings";
@@ -61,9 +62,6 @@ export function serviceRegistryVariables(plan: DeploymentPlan): EnvVar[] {
 /** Variables every agent container gets regardless of its agents (NATS, Redis, hosts, mode). */
 export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
   const redisPort = INFRASTRUCTURE_PORTS.redis;
-  const redisUrl: SpecText = {
-    parts: ["redis://:", { secret: "redisPassword", encoding: "url" }, `@${REDIS_ALIAS}:${redisPort}/${REDIS_DATABASE}`],
-  };
   return [
     { name: "BIND_ADDRESS", value: "0.0.0.0" },
     { name: "CONFIG_OVERRIDE", value: "docker" },
@@ -75,16 +73,30 @@ export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
     { name: "MACHINE_TYPE", value: settings.machine },
     { name: "MAINPC_IP", value: settings.lanIps.mainpc },
     { name: "MAIN_PC_IP", value: settings.lanIps.mainpc },
-    { name: "NATS_PASSWORD", value: { parts: [{ secret: "natsPassword", encoding: "raw" }] } },
     { name: "NATS_URL", value: NATS_INTERNAL_URL },
-    { name: "NATS_USER", value: settings.natsUser },
     { name: "PC2_IP", value: settings.lanIps.pc2 },
     { name: "PORT_OFFSET", value: String(settings.portOffset) },
     { name: "PYTHONPATH", value: "/app" },
     { name: "REDIS_HOST", value: REDIS_ALIAS },
-    { name: "REDIS_PASSWORD", value: { parts: [{ secret: "redisPassword", encoding: "raw" }] } },
     { name: "REDIS_PORT", value: String(redisPort) },
+  ];
+}
+
+/**
+ * The group's own identity on NATS and Redis (src/render/groupIdentity.ts): its user names,
+ * derived passwords, the URL with them inside, and the inbox prefix its NATS clients must use.
+ */
+export function groupIdentityVariables(machine: Machine, group: string): EnvVar[] {
+  const redisUrl: SpecText = {
+    parts: [`redis://${group}:`, redisGroupPassword(machine, group, "url"), `@${REDIS_ALIAS}:${INFRASTRUCTURE_PORTS.redis}/${REDIS_DATABASE}`],
+  };
+  return [
+    { name: "NATS_INBOX_PREFIX", value: natsInboxPrefix(group) },
+    { name: "NATS_PASSWORD", value: { parts: [natsGroupPassword(machine, group, "raw")] } },
+    { name: "NATS_USER", value: group },
+    { name: "REDIS_PASSWORD", value: { parts: [redisGroupPassword(machine, group, "raw")] } },
     { name: "REDIS_URL", value: redisUrl },
+    { name: "REDIS_USERNAME", value: group },
   ];
 }
 
@@ -114,6 +126,7 @@ export function renderAgentEnvironment(plan: DeploymentPlan, container: Containe
   for (const [name, value] of Object.entries(settings.extraEnvironment)) merged.set(name, value);
   const owned: EnvVar[] = [
     ...commonAgentVariables(settings),
+    ...groupIdentityVariables(settings.machine, container.name),
     ...serviceRegistryVariables(plan),
     ...launcherVariables(container),
     { name: "AGENT_NAMES", value: container.agents.map((a) => a.name).join(",") },

@@ -20,3 +20,5 @@ export * from "./natsServer";
 export * from "./natsStoreInit";
 export * from "./redisServer";
 export * from "./machineSpec";
+export * from "./groupIdentity";
+export * from "./natsPermissions";

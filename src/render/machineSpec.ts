@@ -97,8 +97,9 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
     }
   };
   const natsStoreInit = attempt(stackFile, () => renderNatsStoreInit(settings));
-  const nats = attempt(stackFile, () => renderNatsContainer(settings));
-  const redis = attempt(stackFile, () => renderRedisContainer(settings));
+  const groupNames = plan.containers.map((c) => c.name);
+  const nats = attempt(stackFile, () => renderNatsContainer(settings, groupNames));
+  const redis = attempt(stackFile, () => renderRedisContainer(settings, groupNames));
   const groups = plan.containers.map((c) => attempt(c.source, () => renderAgentContainer(plan, c, settings, imageOf.get(c.name))));
   if (natsStoreInit === null || nats === null || redis === null || findings.length > 0) return { ok: false, findings };
   return {

@@ -187,7 +187,7 @@ describe("render/agentContainer", () => {
   it("gives agent groups a stop timeout above the launcher's grace period; other containers keep Docker's", () => {
     assert.deepStrictEqual([LAUNCHER_DEFAULT_GRACE_SECONDS, STOP_TIMEOUT_MARGIN_SECONDS], [20, 10]);
     assert.strictEqual(containerStopTimeoutSeconds(core), 30);
-    assert.strictEqual(containerStopTimeoutSeconds(renderRedisContainer(settings)), null);
+    assert.strictEqual(containerStopTimeoutSeconds(renderRedisContainer(settings, [])), null);
     // A grace period set through the environment moves the stop timeout with it.
     const slow = renderAgentContainer(plan, plan.containers[0], sampleSettings({ extraEnvironment: { LAUNCHER_GRACE_SECONDS: "45.5" } }));
     assert.strictEqual(containerStopTimeoutSeconds(slow), 56);

@@ -1,3 +1,4 @@
+import { deriveSecret } from "../../src/render/derivedSecret";
 import * as assert from "assert";
 import { renderAgentEnvironment, renderSpecText, RenderError, EnvVar } from "../../src/render";
 import { launcherEnvironment } from "../../src/launcher/launcherContract";
@@ -40,9 +41,10 @@ describe("render/agentEnvironment", () => {
       "MEMORY_ORCHESTRATOR_SERVICE_PORT=7140",
       "MODEL_MANAGER_SUITE_HEALTH_PORT=8211",
       "MODEL_MANAGER_SUITE_PORT=7211",
-      "NATS_PASSWORD=<natsPassword>",
+      "NATS_INBOX_PREFIX=_INBOX.language",
+      `NATS_PASSWORD=${deriveSecret("<natsPassword>", "nats-user:mainpc:language")}`,
       "NATS_URL=nats://nats:4222",
-      "NATS_USER=agents",
+      "NATS_USER=language",
       "NLU_AGENT_HEALTH_PORT=6709",
       "NLU_AGENT_PORT=5709",
       "PC2_IP=192.168.1.20",
@@ -50,9 +52,10 @@ describe("render/agentEnvironment", () => {
       // the program's /app wins over global_settings.environment's /somewhere-else
       "PYTHONPATH=/app",
       "REDIS_HOST=redis",
-      "REDIS_PASSWORD=<redisPassword>",
+      `REDIS_PASSWORD=${deriveSecret("<redisPassword>", "redis-user:mainpc:language")}`,
       "REDIS_PORT=6379",
-      "REDIS_URL=redis://:%3CredisPassword%3E@redis:6379/0",
+      `REDIS_URL=redis://language:${deriveSecret("<redisPassword>", "redis-user:mainpc:language")}@redis:6379/0`,
+      "REDIS_USERNAME=language",
       "SERVICE_REGISTRY_HOST=mainpc-serviceregistry",
       "SERVICE_REGISTRY_PORT=7200",
       "SYSTEM_DIGITAL_TWIN_HEALTH_PORT=8220",
