@@ -1,3 +1,4 @@
+import { agentNameProblem, ENVIRONMENT_KEY } from "./agentName";
 import { setOwn } from "./ownProperty";
 import { ordinal } from "./ordinal";
 import * as path from "path";
@@ -93,7 +94,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
     override,
     files,
     version: scalarString(root.entries.get("version")?.value),
-    globalEnvironment: readEnvironment(root),
+    globalEnvironment: readEnvironment(root, findings),
     groups: selected.groups,
     agents,
     vramGb: readVramGb(root, findings),
@@ -217,8 +218,9 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
     seen.set(entry.name, entry);
     // References (dependencies, docker groups, overrides) are matched exactly, so a name that
     // only differs by spaces would be a different agent nobody can refer to by mistake-free text.
-    if (entry.name.trim() !== entry.name) {
-      findings.push(finding("error", "invalid-value", `agent name ${JSON.stringify(entry.name)} has leading or trailing spaces; remove them`, entry.source));
+    const nameProblem = agentNameProblem(entry.name);
+    if (nameProblem !== null) {
+      findings.push(finding("error", "invalid-value", nameProblem, entry.source));
       continue;
     }
     const parsed = parseWithFindings(agentSchema, entry.node, `agent ${entry.name}`, entry.source);
@@ -252,13 +254,18 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
 }
 
 /** `global_settings.environment`, then top-level `environment` (where overrides put it). */
-function readEnvironment(root: YMap): Record<string, string> {
+function readEnvironment(root: YMap, findings: Finding[]): Record<string, string> {
   const out: Record<string, string> = {};
   const globalSettings = root.entries.get("global_settings")?.value;
   const sources = [globalSettings?.kind === "map" ? globalSettings.entries.get("environment")?.value : undefined, root.entries.get("environment")?.value];
   for (const source of sources) {
     for (const [key, entry] of mapEntries(source)) {
       const value = entry.value.kind === "scalar" ? entry.value.value : null;
+      if (!ENVIRONMENT_KEY.test(key)) {
+        const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}...` : key);
+        findings.push(finding("error", "invalid-value", `environment variable name ${shown} must be ASCII letters, digits and _ with a letter or _ first; rename it`, entry.keyLoc));
+        continue;
+      }
       if (value !== null) setOwn(out, key, String(value));
     }
   }

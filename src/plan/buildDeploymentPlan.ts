@@ -1,3 +1,4 @@
+import { caseCollisions } from "../config/agentName";
 import { ReadCache } from "../config/configFiles";
 import { loadEffectiveConfig } from "../config/loadEffectiveConfig";
 import { Finding, finding, sortFindings } from "../config/finding";
@@ -46,6 +47,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
 
   const deps = checkAgentDependencies(machine, config.agents, peer.config.agents, peerMachine);
   findings.push(...deps.findings);
+  findings.push(...caseCollisions(machine, own.config.agents, peer.config.agents));
 
   const capacitySource = config.locate(["resource_limits", "vram_gb"]);
   const capacityMb = options.vramCapacityMb ?? Math.round((config.vramGb ?? DEFAULT_VRAM_GB[machine]) * 1024);
