@@ -14,8 +14,8 @@ const USAGE = `usage: npm run compose -- --machine mainpc|pc2 [--config-root DIR
   --out          directory for docker-compose.<machine>.yml, docker-compose.network.yml and
                  generated files (default: the current directory)
   --write-env    also write FILE (mode 0600): the env file with the secrets the compose files
-                 reference, from REDIS_PASSWORD, NATS_PASSWORD and NATS_LEAF_PASSWORD in this
-                 command's environment (not named --env-file: Node 20 takes that flag from
+                 reference, from REDIS_PASSWORD, NATS_PASSWORD, NATS_LEAF_PASSWORD and the
+                 PEM texts NATS_LEAF_CA, NATS_LEAF_CERT, NATS_LEAF_KEY in this command's environment (not named --env-file: Node 20 takes that flag from
                  anywhere on its command line)
 
 The containers are rendered from the same plan and container specs as the Pulumi stack of the

@@ -1,5 +1,6 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as path from "path";
+import { normalizeHostPath } from "../hardening/cisChecks";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { parseMachine } from "../config/machine";
 import { DeploymentSettings, GpuSharing, ImageSettings } from "../render/deploymentSettings";
@@ -158,7 +159,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
   const vram = num("vramCapacityMb");
   const gpuSharing: GpuSharing =
     str("gpuSharing") === "mps"
-      ? { mode: "mps", pipeDirectory: str("mpsPipeDirectory"), logDirectory: str("mpsLogDirectory"), user: str("mpsUser") }
+      ? { mode: "mps", pipeDirectory: normalizeHostPath(str("mpsPipeDirectory")), logDirectory: normalizeHostPath(str("mpsLogDirectory")), user: str("mpsUser") }
       : { mode: "none" };
   const images: ImageSettings =
     str("imageMode") === "prebuilt"
@@ -171,7 +172,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       platform: str("hostPlatform") === "wsl2-docker-desktop" ? "wsl2-docker-desktop" : "linux",
       lanIps: { mainpc: str("mainpcIp"), pc2: str("pc2Ip") },
       networkName: str("networkName"),
-      hostConfigDir: str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir"),
+      hostConfigDir: normalizeHostPath(str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir")),
       natsImage: str("natsImage"),
       redisImage: str("redisImage"),
       natsUser: str("natsUser"),

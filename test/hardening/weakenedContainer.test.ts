@@ -103,6 +103,14 @@ const WEAKENINGS: readonly Weakening[] = [
     weaken: (i) => ({ ...i, mounts: [...mountsOf(i), { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }] }),
     check: "5.32",
     problem: "mounts /var/run/docker.sock",
+    also: [["5.6", "binds host /var/run/docker.sock"]],
+  },
+  {
+    name: "the host's /var/run written //var/run/",
+    container: "mainpc-language",
+    weaken: (i) => ({ ...i, mounts: [...mountsOf(i), { type: "bind", source: "//var/./run/", target: "/host-run", readOnly: true }] }),
+    check: "5.6",
+    problem: "binds host //var/./run/",
   },
   { name: "logs not rotated", container: "mainpc-redis", weaken: (i) => ({ ...i, logOpts: undefined }), check: "log-rotation", problem: "json-file without max-size and max-file grows without bound" },
   {
