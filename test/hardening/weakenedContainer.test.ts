@@ -101,9 +101,9 @@ const WEAKENINGS: readonly Weakening[] = [
     name: "Docker socket",
     container: "mainpc-language",
     weaken: (i) => ({ ...i, mounts: [...mountsOf(i), { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }] }),
-    check: "5.32",
-    problem: "mounts /var/run/docker.sock",
-    also: [["5.6", "binds host /var/run/docker.sock"]],
+    check: "5.6",
+    problem: "binds host /var/run/docker.sock",
+    also: [["5.32", "mounts /var/run/docker.sock"]],
   },
   {
     name: "the host's /var/run written //var/run/",
