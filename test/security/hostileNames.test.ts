@@ -87,7 +87,9 @@ describe("security/hostile agent names and environment keys", function () {
     withConfigRoot({ [V3]: config(HOSTILE.map(([yaml]) => yaml)) }, (root) => {
       const plan = buildDeploymentPlan({ configRoot: root, machine: "mainpc", env: {}, override: "none" });
       // Rendered as far as the renderers go, errors notwithstanding (a deploy would stop earlier).
-      const spec = renderMachine({ ...plan, findings: [] }, sampleSettings());
+      const outcome = renderMachine({ ...plan, findings: [] }, sampleSettings());
+      if (!outcome.ok) throw new Error(outcome.findings.map((f) => f.message).join("\n"));
+      const spec = outcome.spec;
       const rendered = JSON.stringify(spec);
       const planOut = runPlanCommand(["--machine", "mainpc", "--config-root", root, "--override", "none"], {});
       const planJson = runPlanCommand(["--machine", "mainpc", "--config-root", root, "--override", "none", "--json"], {});
