@@ -2,6 +2,7 @@
  * Every stack setting (Pulumi config namespace `ai-system`), once: its Pulumi.yaml type, its
  * default and its validation. Pulumi.yaml documents the same table (a test keeps them equal).
  */
+import { IMAGE_REFERENCE } from "../config/schemas";
 import { z } from "zod";
 
 export const CONFIG_NAMESPACE = "ai-system";
@@ -30,7 +31,8 @@ const ABSOLUTE_PATH = z.string().regex(/^\/[^\s]*$/);
 /** A positive number of CPUs as text (`1`, `0.5`, `2.25`). */
 const CPUS = z.string().regex(/^(?:[1-9][0-9]{0,2}(?:\.[0-9]{1,3})?|0\.(?:[0-9]{0,2}[1-9]))$/);
 const NAME = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
-const IMAGE = z.string().regex(/^[^\s]+$/);
+/** A Docker image reference, as Docker would take it at create time (src/config/schemas.ts). */
+const IMAGE = z.string().max(255).regex(IMAGE_REFERENCE);
 /**
  * Passwords: at least 16 characters of at least three kinds (lower case, upper case, digits,
  * others), no spaces or control characters: `aaaaaaaaaaaa` and other guessable values fail.
