@@ -16,6 +16,7 @@
  * with Pulumi. Each host runs `docker-compose -p ai-system -f docker-compose.network.yml -f
  * docker-compose.<machine>.yml up -d` with its own env file holding the secrets.
  */
+import { appendAll } from "../config/appendAll";
 import { Machine, MACHINES } from "../config/machine";
 import { machineContainers } from "../render/machineSpec";
 import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, ImageBuildSpec, MachineSpec, VolumeSpec } from "../render/spec";
@@ -82,8 +83,8 @@ function machineShares(spec: MachineSpec): { services: ContainerSpec[]; volumes:
   for (const field of Object.keys(MACHINE_FIELDS) as (keyof MachineSpec)[]) {
     const map = MACHINE_FIELDS[field] as (value: unknown, spec: MachineSpec, context: null) => MachineShare;
     const share = map(spec[field], spec, null);
-    services.push(...(share.services ?? []));
-    volumes.push(...(share.volumes ?? []));
+    appendAll(services, (share.services ?? []));
+    appendAll(volumes, (share.volumes ?? []));
     Object.assign(extension, share.extension ?? {});
   }
   return { services, volumes, extension: extension as unknown as MachineExtension };
@@ -152,7 +153,7 @@ export function composeMachine(spec: MachineSpec, images?: readonly GroupImageSp
     const exported = composeService(c, context);
     const build = built.get(c.key);
     services[c.key] = build === undefined ? exported.service : { image: exported.service.image, build, ...exported.service };
-    files.push(...exported.files);
+    appendAll(files, exported.files);
   }
   const volumes = Object.fromEntries(shares.volumes.map((v) => [v.key, { name: v.name }]));
   return { machine: spec.machine, file: { services, volumes, "x-ai-system": shares.extension }, files };

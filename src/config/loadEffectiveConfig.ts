@@ -1,3 +1,4 @@
+import { appendAll } from "./appendAll";
 import { agentNameProblem, ENVIRONMENT_KEY } from "./agentName";
 import { setOwn } from "./ownProperty";
 import { ordinal } from "./ordinal";
@@ -49,13 +50,13 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
   const top = { file: V3_FILE, line: 1 };
 
   const base = readWithIncludes(configRoot, V3_FILE, { severity: "error", what: "the v3 config", at: top }, options.cache);
-  findings.push(...base.findings);
-  files.push(...base.files);
+  appendAll(findings, base.findings);
+  appendAll(files, base.files);
   let merged: YNode = base.tree;
 
   const machineOverride = readWithIncludes(configRoot, overrideFile(machine), { severity: "none", what: "", at: top }, options.cache);
-  findings.push(...machineOverride.findings);
-  files.push(...machineOverride.files);
+  appendAll(findings, machineOverride.findings);
+  appendAll(files, machineOverride.files);
   merged = deepMerge(merged, machineOverride.tree);
 
   const requested = options.override === undefined ? env["CONFIG_OVERRIDE"] ?? null : options.override;
@@ -65,19 +66,19 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
       findings.push(finding("error", "invalid-value", `CONFIG_OVERRIDE "${override}" is not a file name; use a name like docker`, top));
     } else {
       const extra = readWithIncludes(configRoot, overrideFile(override), { severity: "warning", what: `the ${override} override`, at: top }, options.cache);
-      findings.push(...extra.findings);
-      files.push(...extra.files);
+      appendAll(findings, extra.findings);
+      appendAll(files, extra.files);
       merged = deepMerge(merged, extra.tree);
     }
   }
 
   const substituted = substituteEnvironment(merged, env);
-  findings.push(...substituted.findings);
+  appendAll(findings, substituted.findings);
   const tree = substituted.tree;
   const root: YMap = tree.kind === "map" ? tree : { kind: "map", entries: new Map(), loc: top };
 
   const entries = readAgentEntries(root);
-  findings.push(...entries.findings);
+  appendAll(findings, entries.findings);
   const selected = selectMachineAgents(root, entries, machine, findings);
 
   const overridden = applyAgentOverrides(root, selected.agents, findings);
@@ -85,7 +86,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
   const agents = validateAgents(enabled, machine, findings);
 
   const docker = readDockerSettings(root, machine);
-  findings.push(...docker.findings);
+  appendAll(findings, docker.findings);
 
   let plainTree: unknown;
   const config: EffectiveConfig = {
@@ -153,11 +154,11 @@ function selectMachineAgents(
   const agents: AgentEntry[] = [];
   for (const group of entries.groups) {
     if (!groupRuns(group.name)) continue;
-    agents.push(...group.agents);
+    appendAll(agents, group.agents);
     groups.push({ name: group.name, settings: group.settings, agentNames: group.agents.map((a) => a.name), source: group.source });
   }
   if (entries.pc2List && machine === "pc2") {
-    agents.push(...entries.pc2List);
+    appendAll(agents, entries.pc2List);
     groups.push({ name: "pc2_services", settings: {}, agentNames: entries.pc2List.map((a) => a.name), source: entries.pc2ListSource ?? root.loc });
   }
   return { agents, groups };
@@ -225,7 +226,7 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
     }
     const parsed = parseWithFindings(agentSchema, entry.node, `agent ${entry.name}`, entry.source);
     if (!parsed.ok) {
-      findings.push(...parsed.findings);
+      appendAll(findings, parsed.findings);
       continue;
     }
     const v = parsed.value;
