@@ -3,6 +3,7 @@ import * as path from "path";
 import { Environment } from "../config/substituteEnvironment";
 import { exportCompose } from "../compose/exportCompose";
 import { renderEnvFile } from "../compose/envFile";
+import { machineSecretRefs } from "../compose/composeText";
 import { CommandResult, helpResult, parseCommandLine, requiredMachine, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
 
@@ -13,8 +14,8 @@ const USAGE = `usage: npm run compose -- --machine mainpc|pc2 [--config-root DIR
   --out          directory for docker-compose.<machine>.yml, docker-compose.network.yml and
                  generated files (default: the current directory)
   --write-env    also write FILE (mode 0600): the env file with the secrets the compose files
-                 reference, from REDIS_PASSWORD, NATS_PASSWORD and NATS_LEAF_PASSWORD in this
-                 command's environment (not named --env-file: Node 20 takes that flag from
+                 reference, from REDIS_PASSWORD, NATS_PASSWORD, NATS_LEAF_PASSWORD and the
+                 PEM texts NATS_LEAF_CA, NATS_LEAF_CERT, NATS_LEAF_KEY in this command's environment (not named --env-file: Node 20 takes that flag from
                  anywhere on its command line)
 
 The containers are rendered from the same plan and container specs as the Pulumi stack of the
@@ -39,10 +40,10 @@ export function runComposeCommand(argv: readonly string[], env: Environment, cwd
   const out = resolved("--out") ?? cwd;
   const envFile = resolved("--write-env") ?? null;
 
-  const envText = envFile === null ? null : renderEnvFile(env);
-  if (envText !== null && !envText.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written: the env file cannot be written:\n${envText.problems.map((p) => `  ${p}`).join("\n")}\n` };
   const outcome = exportCompose(PROJECT_ROOT, machine, configRoot);
   if (!outcome.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written:\n${outcome.problems.join("\n")}\n` };
+  const envText = envFile === null ? null : renderEnvFile(env, machineSecretRefs(outcome.export.spec));
+  if (envText !== null && !envText.ok) return { exitCode: 1, stdout: "", stderr: `Nothing written: the env file cannot be written:\n${envText.problems.map((p) => `  ${p}`).join("\n")}\n` };
 
   const written: string[] = [];
   for (const file of outcome.export.files) {

@@ -5,6 +5,8 @@
  * provider, and prints every resource with its inputs and options, and any input whose stored
  * state would differ from it (a change on every later `pulumi up`).
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { Finding, formatFinding } from "../config/finding";
@@ -14,7 +16,8 @@ import { providerReadBack, readBackDifferences } from "../program/providerReadBa
 import { maskSecrets, mockPulumi, Registration, revealSecrets } from "../program/registrationRecorder";
 import { runProgram } from "../program/runProgram";
 import { StackInputs } from "../program/stackInputs";
-import { SECRET_NAMES } from "../render/spec";
+import { SecretName } from "../render/spec";
+import { makeLeafCertificates } from "../tls/leafCertificates";
 import { CommandResult, helpResult, parseCommandLine, usageError } from "./commandLine";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -31,8 +34,29 @@ ignoreChanges, customTimeouts, and stateDiffers: inputs the provider would store
 exit status: 0 the program would deploy, 1 it would refuse (the findings are printed) or an input
 would differ from its stored state, 2 wrong usage`;
 
-/** Secrets are never in the stack files in clear; any valid value renders the same inputs. */
-const PLACEHOLDER_SECRET = "offline-placeholder-secret";
+/**
+ * Secrets are never in the stack files in clear; any valid values render the same inputs (they
+ * are printed as [secret]). Valid means what the stack settings demand: strong, different
+ * passwords per role, and a leaf CA with this machine's certificate for mainpc's address, made
+ * afresh (throwaway) with the same openssl step as `npm run leaf-certs`.
+ */
+function placeholderSecrets(stack: string, mainpcIp: string): Record<SecretName, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ai-system-inputs-"));
+  try {
+    const files = makeLeafCertificates(path.join(dir, "certs"), mainpcIp, 1);
+    const mine = stack === "pc2" ? { cert: files.pc2Cert, key: files.pc2Key } : { cert: files.mainpcCert, key: files.mainpcKey };
+    return {
+      natsLeafCa: fs.readFileSync(files.ca, "utf8"),
+      natsLeafCert: fs.readFileSync(mine.cert, "utf8"),
+      natsLeafKey: fs.readFileSync(mine.key, "utf8"),
+      natsLeafPassword: "Offline-leaf-placeholder-1",
+      natsPassword: "Offline-nats-placeholder-2",
+      redisPassword: "Offline-redis-placeholder-3",
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export interface ResourceView {
   readonly type: string;
@@ -78,8 +102,9 @@ function view(r: Registration): ResourceView {
 
 function stackInputs(projectDir: string, stack: string): StackInputs {
   const { raw, source } = projectRawSettings(projectDir, stack);
-  for (const name of SECRET_NAMES) raw[name] = PLACEHOLDER_SECRET;
-  return { stack, raw, source, secret: () => pulumi.secret(PLACEHOLDER_SECRET) };
+  const secrets = placeholderSecrets(stack, raw.mainpcIp ?? "192.168.1.10");
+  Object.assign(raw, secrets);
+  return { stack, raw, source, secret: (name) => pulumi.secret(name in secrets ? secrets[name as SecretName] : "Offline-registry-placeholder-4") };
 }
 
 /** The resources the stack's program would register, or the refusal's message. */

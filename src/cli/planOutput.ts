@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import { Finding, formatFinding } from "../config/finding";
 import { MACHINES } from "../config/machine";
 import { DeploymentPlan } from "../plan/deploymentPlan";
@@ -66,7 +67,7 @@ export function hardeningToText(summary: HardeningSummary): string[] {
   for (const r of summary.reports) {
     rows.push([r.name, r.role ?? "-", `${r.passed}/${r.total}`, r.exceptions.map((e) => e.id).join(", ") || "-", r.failures.map((f) => f.id).join(", ") || "-"]);
   }
-  out.push(...table(rows));
+  appendAll(out, table(rows));
   const exceptions = new Map<string, { order: number; title: string; reason: string; containers: string[] }>();
   for (const r of summary.reports) {
     for (const e of r.exceptions) {
@@ -107,7 +108,7 @@ export function planToText(
       rows.push([group, a.name, String(a.port), String(a.healthCheckPort), String(a.httpHealthPort), a.dependencies.join(", ") || "-"]);
     }
   }
-  out.push(...table(rows));
+  appendAll(out, table(rows));
   if (plan.legacy) {
     out.push("");
     out.push(`Legacy ${plan.legacy.file}: ${plan.legacy.legacyCount} agents`);
@@ -129,7 +130,7 @@ export function planToText(
       const agents = c.agents.map((a) => (c.gatingAgents.includes(a.name) ? `${a.name}*` : a.name)).join(", ");
       crows.push([String(c.wave), c.name, gpu, String(c.cpus), `${c.memoryMb} MiB`, c.dependsOn.join(", ") || "-", agents]);
     }
-    out.push(...table(crows));
+    appendAll(out, table(crows));
     out.push(`VRAM: ${plan.vram.allocatedMb} of ${plan.vram.capacityMb} MiB allocated (${plan.vram.headroomMb} MiB headroom)`);
     const memory = plan.memory.capacityMb === null ? "hostMemoryMb not set, not checked" : `of ${plan.memory.capacityMb} MB (hostMemoryMb)`;
     out.push(`Memory: ${plan.memory.allocatedMb} MB of container limits (groups and ${plan.memory.infrastructureMb} MB for NATS and Redis), ${memory}; host platform ${plan.platform}`);
@@ -138,7 +139,7 @@ export function planToText(
   }
   if (hardening !== null) {
     out.push("");
-    out.push(...hardeningToText(hardening));
+    appendAll(out, hardeningToText(hardening));
   }
   if (notes.length > 0) out.push("", ...notes);
   out.push("");

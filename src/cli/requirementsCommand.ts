@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import * as fs from "fs";
 import * as path from "path";
 import { formatFinding } from "../config/finding";
@@ -44,7 +45,7 @@ export function runRequirementsCommand(argv: readonly string[], env: Environment
   const planProblems = result.findings.filter((f) => f.severity !== "info");
   if (planProblems.length > 0) lines.push(`Plan findings: ${planProblems.length}`, ...planProblems.map((f) => `  ${formatFinding(f)}`));
   if (result.failed) {
-    lines.push(...result.conflicts.map((c) => `ERROR ${c}`), "Nothing written: fix the errors above first.");
+    appendAll(lines, [...result.conflicts.map((c) => `ERROR ${c}`), "Nothing written: fix the errors above first."]);
     return { exitCode: 1, stdout: `${lines.join("\n")}\n`, stderr: "" };
   }
 
@@ -53,7 +54,7 @@ export function runRequirementsCommand(argv: readonly string[], env: Environment
     return usage(`refusing to overwrite ${foreign.join(", ")} in ${outDir}: not written by this command; choose another --out`);
   }
   const removed = writeFiles(outDir, result);
-  lines.push(...summary(configRoot, outDir, result, removed));
+  appendAll(lines, summary(configRoot, outDir, result, removed));
   return { exitCode: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
 }
 

@@ -16,12 +16,13 @@
  * with Pulumi. Each host runs `docker-compose -p ai-system -f docker-compose.network.yml -f
  * docker-compose.<machine>.yml up -d` with its own env file holding the secrets.
  */
+import { appendAll } from "../config/appendAll";
 import { Machine, MACHINES } from "../config/machine";
 import { machineContainers } from "../render/machineSpec";
 import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, ImageBuildSpec, MachineSpec, VolumeSpec } from "../render/spec";
 import { ComposeBuild, ComposeNetwork, ComposeService, ComposeVolume, GeneratedFile } from "./composeModel";
 import { ComposeExportError, composeService, FieldMappers, noneLeft, ServiceContext } from "./composeService";
-import { ALL_SECRET_REFS, secretVariable } from "./composeText";
+import { machineSecretRefs, secretVariable } from "./composeText";
 
 /** Key of the host network in every file's `networks:` (its Docker name is the stack's networkName). */
 export const NETWORK_KEY = "ai-system";
@@ -82,8 +83,8 @@ function machineShares(spec: MachineSpec): { services: ContainerSpec[]; volumes:
   for (const field of Object.keys(MACHINE_FIELDS) as (keyof MachineSpec)[]) {
     const map = MACHINE_FIELDS[field] as (value: unknown, spec: MachineSpec, context: null) => MachineShare;
     const share = map(spec[field], spec, null);
-    services.push(...(share.services ?? []));
-    volumes.push(...(share.volumes ?? []));
+    appendAll(services, (share.services ?? []));
+    appendAll(volumes, (share.volumes ?? []));
     Object.assign(extension, share.extension ?? {});
   }
   return { services, volumes, extension: extension as unknown as MachineExtension };
@@ -152,7 +153,7 @@ export function composeMachine(spec: MachineSpec, images?: readonly GroupImageSp
     const exported = composeService(c, context);
     const build = built.get(c.key);
     services[c.key] = build === undefined ? exported.service : { image: exported.service.image, build, ...exported.service };
-    files.push(...exported.files);
+    appendAll(files, exported.files);
   }
   const volumes = Object.fromEntries(shares.volumes.map((v) => [v.key, { name: v.name }]));
   return { machine: spec.machine, file: { services, volumes, "x-ai-system": shares.extension }, files };
@@ -167,7 +168,7 @@ export interface CrossHostContract {
   /** Per host, how many names its /etc/hosts entries send to the other host. */
   readonly peer_host_entries: Readonly<Record<Machine, number>>;
   /** Every variable an env file may define (each host needs those its own file references). */
-  readonly secret_variables: readonly string[];
+  readonly secret_variables: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface NetworkFile {
@@ -217,7 +218,7 @@ export function composeNetwork(specs: Readonly<Record<Machine, MachineSpec>>, se
       nats_leaf: { hub, url: specs[hub].endpoints.natsLeafUrl, user: settings[a].natsLeafUser },
       published,
       peer_host_entries: hostEntries,
-      secret_variables: ALL_SECRET_REFS.map(secretVariable),
+      secret_variables: Object.fromEntries(MACHINES.map((m) => [m, machineSecretRefs(specs[m]).map(secretVariable)])),
     },
   };
 }

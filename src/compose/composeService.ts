@@ -5,6 +5,7 @@
  * `noneLeft`, which fails to compile when they gain a field.
  */
 import { parseGoDuration } from "../render/goDuration";
+import { appendAll } from "../config/appendAll";
 import { renderLabels } from "../render/labels";
 import { containerStopTimeoutSeconds } from "../render/launcher";
 import { providerMemorySwapMb } from "../render/providerForms";
@@ -241,7 +242,7 @@ export function composeService(spec: ContainerSpec, context: ServiceContext): { 
   for (const field of Object.keys(CONTAINER_FIELDS) as (keyof ContainerSpec)[]) {
     const map = CONTAINER_FIELDS[field] as (value: unknown, spec: ContainerSpec, context: ServiceContext) => ServiceContribution;
     const { files: generated, ...share } = map(spec[field], spec, context);
-    files.push(...(generated ?? []));
+    appendAll(files, (generated ?? []));
     merge(merged, share, `service ${spec.key}`);
   }
   for (const derive of DERIVED_SETTINGS) merge(merged, derive(spec), `service ${spec.key}`);

@@ -5,8 +5,9 @@
  * only `${...}` in a generated file are the secret variables, resolved from the operator's env
  * file. A compose file therefore never holds a secret value.
  */
-import { SecretEncoding, SecretName, SecretRef, SpecText } from "../render/spec";
-import { encodeSecret } from "../render/specText";
+import { machineContainers } from "../render/machineSpec";
+import { MachineSpec, SecretEncoding, SecretName, SecretRef, SpecText } from "../render/spec";
+import { encodeSecretRef } from "../render/specText";
 
 /** A compose string that carries `${VARIABLE}` references: already escaped, written as is. */
 export class Interpolated {
@@ -27,6 +28,9 @@ export function composeText(value: ComposeString): string {
 }
 
 const SECRET_VARIABLE_BASE: Readonly<Record<SecretName, string>> = {
+  natsLeafCa: "NATS_LEAF_CA",
+  natsLeafCert: "NATS_LEAF_CERT",
+  natsLeafKey: "NATS_LEAF_KEY",
   natsLeafPassword: "NATS_LEAF_PASSWORD",
   natsPassword: "NATS_PASSWORD",
   redisPassword: "REDIS_PASSWORD",
@@ -36,6 +40,8 @@ const ENCODING_SUFFIX: Readonly<Record<SecretEncoding, string>> = {
   raw: "",
   url: "_URLENCODED",
   natsString: "_NATS_STRING",
+  sha256: "_SHA256",
+  base64: "_BASE64",
 };
 
 /**
@@ -46,13 +52,23 @@ const ENCODING_SUFFIX: Readonly<Record<SecretEncoding, string>> = {
  * --write-env FILE` writes them all from the plain passwords.
  */
 export function secretVariable(ref: SecretRef): string {
-  return `${SECRET_VARIABLE_BASE[ref.secret]}${ENCODING_SUFFIX[ref.encoding]}`;
+  const derived = ref.derive === undefined ? "" : `_FOR_${ref.derive.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}`;
+  return `${SECRET_VARIABLE_BASE[ref.secret]}${derived}${ENCODING_SUFFIX[ref.encoding]}`;
 }
 
-/** Every (secret, encoding) pair, in a fixed order: what an env file defines. */
-export const ALL_SECRET_REFS: readonly SecretRef[] = (Object.keys(SECRET_VARIABLE_BASE) as SecretName[])
-  .sort()
-  .flatMap((secret) => (Object.keys(ENCODING_SUFFIX) as SecretEncoding[]).map((encoding) => ({ secret, encoding })));
+/** Every secret reference in the environments of a machine's containers (derived ones included), by variable. */
+export function machineSecretRefs(spec: MachineSpec): SecretRef[] {
+  return specSecretRefs(machineContainers(spec).flatMap((c) => c.env.map((e) => e.value)));
+}
+
+export function specSecretRefs(values: readonly SpecText[]): SecretRef[] {
+  const byVariable = new Map<string, SecretRef>();
+  for (const value of values) {
+    if (typeof value === "string") continue;
+    for (const part of value.parts) if (typeof part !== "string") byVariable.set(secretVariable(part), part);
+  }
+  return [...byVariable.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, ref]) => ref);
+}
 
 /**
  * A spec value as compose text: plain text stays literal; each secret becomes
@@ -66,8 +82,8 @@ export function composeSpecText(value: SpecText): ComposeString {
 }
 
 /** The value of every secret variable, from the plain passwords (for the env file). */
-export function secretVariableValues(passwords: Readonly<Record<SecretName, string>>): Map<string, string> {
-  return new Map(ALL_SECRET_REFS.map((ref) => [secretVariable(ref), encodeSecret(passwords[ref.secret], ref.encoding)]));
+export function secretVariableValues(passwords: Readonly<Record<SecretName, string>>, refs: readonly SecretRef[]): Map<string, string> {
+  return new Map(refs.map((ref) => [secretVariable(ref), encodeSecretRef(ref, passwords[ref.secret])]));
 }
 
 /** Compose's duration syntax (`1m30s`, `2m`, `500ms`): whole units only, as docker-compose 1.29 parses them. */

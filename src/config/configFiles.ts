@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Finding, finding } from "./finding";
+import { realLocation } from "./realContainment";
 import { Machine } from "./machine";
 import { SourceLocation } from "./sourceLocation";
 import { emptyMap, parseYamlTree, YNode } from "./yamlTree";
@@ -13,8 +14,11 @@ export const LEGACY_FILES: Readonly<Record<Machine, string>> = {
   pc2: "pc2_code/config/startup_config.yaml",
 };
 
-/** Files above this size are refused: a config is kilobytes, a mistake can be gigabytes. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Files above this size are refused: the real v3 file is about 30 KB and a generated
+ * 5,000-agent one 1.4 MB (bench/); a 16 MB file exhausted a 4 GB heap in the security review.
+ */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 /**
  * Parsed files of one plan, by path and missing-file wording: a plan loads both machines, which
@@ -71,7 +75,18 @@ function readUncached(
   }
   let text: string;
   try {
-    const stat = fs.statSync(absolute);
+    // By real location: a symlink (the file or a directory on its way) may not lead out of the root.
+    const location = realLocation(configRoot, relative);
+    if (location.kind === "outside") {
+      return {
+        tree: empty,
+        exists: false,
+        findings: [finding("error", "invalid-value", `${relative} is a link to ${location.real}, outside the config root; include files inside ${configRoot} only`, missing.at)],
+      };
+    }
+    if (location.kind === "missing") throw Object.assign(new Error("missing"), { code: "ENOENT" });
+    const real = location.real;
+    const stat = fs.statSync(real);
     if (!stat.isFile()) throw Object.assign(new Error("not a file"), { code: "ENOENT" });
     if (stat.size > MAX_FILE_BYTES) {
       return {
@@ -80,7 +95,7 @@ function readUncached(
         findings: [finding("error", "invalid-value", `${relative} is ${stat.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; split or fix it`, missing.at)],
       };
     }
-    text = fs.readFileSync(absolute, "utf8");
+    text = fs.readFileSync(real, "utf8");
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT" || code === "ENOTDIR") {

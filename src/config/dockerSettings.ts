@@ -1,3 +1,4 @@
+import { appendAll } from "./appendAll";
 import { DockerDefaults, DockerGroupSpec } from "./effectiveConfig";
 import { Finding, finding } from "./finding";
 import { Machine } from "./machine";
@@ -42,7 +43,7 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
         gpuHeadroomMb: d.gpu_headroom_mb ?? defaults.gpuHeadroomMb,
         allowVramOvercommit: d.allow_vram_overcommit ?? defaults.allowVramOvercommit,
       };
-    } else findings.push(...parsed.findings);
+    } else appendAll(findings, parsed.findings);
   }
 
   const all = root.entries.get("docker_groups");
@@ -64,7 +65,7 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
     }
     const parsed = parseWithFindings(dockerGroupSchema, entry.value, `docker group ${name}`, entry.keyLoc);
     if (!parsed.ok) {
-      findings.push(...parsed.findings);
+      appendAll(findings, parsed.findings);
       continue;
     }
     const g = parsed.value;

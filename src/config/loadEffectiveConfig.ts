@@ -1,3 +1,5 @@
+import { appendAll } from "./appendAll";
+import { agentNameProblem, ENVIRONMENT_KEY } from "./agentName";
 import { setOwn } from "./ownProperty";
 import { ordinal } from "./ordinal";
 import * as path from "path";
@@ -48,13 +50,13 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
   const top = { file: V3_FILE, line: 1 };
 
   const base = readWithIncludes(configRoot, V3_FILE, { severity: "error", what: "the v3 config", at: top }, options.cache);
-  findings.push(...base.findings);
-  files.push(...base.files);
+  appendAll(findings, base.findings);
+  appendAll(files, base.files);
   let merged: YNode = base.tree;
 
   const machineOverride = readWithIncludes(configRoot, overrideFile(machine), { severity: "none", what: "", at: top }, options.cache);
-  findings.push(...machineOverride.findings);
-  files.push(...machineOverride.files);
+  appendAll(findings, machineOverride.findings);
+  appendAll(files, machineOverride.files);
   merged = deepMerge(merged, machineOverride.tree);
 
   const requested = options.override === undefined ? env["CONFIG_OVERRIDE"] ?? null : options.override;
@@ -64,19 +66,19 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
       findings.push(finding("error", "invalid-value", `CONFIG_OVERRIDE "${override}" is not a file name; use a name like docker`, top));
     } else {
       const extra = readWithIncludes(configRoot, overrideFile(override), { severity: "warning", what: `the ${override} override`, at: top }, options.cache);
-      findings.push(...extra.findings);
-      files.push(...extra.files);
+      appendAll(findings, extra.findings);
+      appendAll(files, extra.files);
       merged = deepMerge(merged, extra.tree);
     }
   }
 
   const substituted = substituteEnvironment(merged, env);
-  findings.push(...substituted.findings);
+  appendAll(findings, substituted.findings);
   const tree = substituted.tree;
   const root: YMap = tree.kind === "map" ? tree : { kind: "map", entries: new Map(), loc: top };
 
   const entries = readAgentEntries(root);
-  findings.push(...entries.findings);
+  appendAll(findings, entries.findings);
   const selected = selectMachineAgents(root, entries, machine, findings);
 
   const overridden = applyAgentOverrides(root, selected.agents, findings);
@@ -84,7 +86,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
   const agents = validateAgents(enabled, machine, findings);
 
   const docker = readDockerSettings(root, machine);
-  findings.push(...docker.findings);
+  appendAll(findings, docker.findings);
 
   let plainTree: unknown;
   const config: EffectiveConfig = {
@@ -93,7 +95,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
     override,
     files,
     version: scalarString(root.entries.get("version")?.value),
-    globalEnvironment: readEnvironment(root),
+    globalEnvironment: readEnvironment(root, findings),
     groups: selected.groups,
     agents,
     vramGb: readVramGb(root, findings),
@@ -152,11 +154,11 @@ function selectMachineAgents(
   const agents: AgentEntry[] = [];
   for (const group of entries.groups) {
     if (!groupRuns(group.name)) continue;
-    agents.push(...group.agents);
+    appendAll(agents, group.agents);
     groups.push({ name: group.name, settings: group.settings, agentNames: group.agents.map((a) => a.name), source: group.source });
   }
   if (entries.pc2List && machine === "pc2") {
-    agents.push(...entries.pc2List);
+    appendAll(agents, entries.pc2List);
     groups.push({ name: "pc2_services", settings: {}, agentNames: entries.pc2List.map((a) => a.name), source: entries.pc2ListSource ?? root.loc });
   }
   return { agents, groups };
@@ -217,13 +219,14 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
     seen.set(entry.name, entry);
     // References (dependencies, docker groups, overrides) are matched exactly, so a name that
     // only differs by spaces would be a different agent nobody can refer to by mistake-free text.
-    if (entry.name.trim() !== entry.name) {
-      findings.push(finding("error", "invalid-value", `agent name ${JSON.stringify(entry.name)} has leading or trailing spaces; remove them`, entry.source));
+    const nameProblem = agentNameProblem(entry.name);
+    if (nameProblem !== null) {
+      findings.push(finding("error", "invalid-value", nameProblem, entry.source));
       continue;
     }
     const parsed = parseWithFindings(agentSchema, entry.node, `agent ${entry.name}`, entry.source);
     if (!parsed.ok) {
-      findings.push(...parsed.findings);
+      appendAll(findings, parsed.findings);
       continue;
     }
     const v = parsed.value;
@@ -252,13 +255,18 @@ function validateAgents(entries: AgentEntry[], machine: Machine, findings: Findi
 }
 
 /** `global_settings.environment`, then top-level `environment` (where overrides put it). */
-function readEnvironment(root: YMap): Record<string, string> {
+function readEnvironment(root: YMap, findings: Finding[]): Record<string, string> {
   const out: Record<string, string> = {};
   const globalSettings = root.entries.get("global_settings")?.value;
   const sources = [globalSettings?.kind === "map" ? globalSettings.entries.get("environment")?.value : undefined, root.entries.get("environment")?.value];
   for (const source of sources) {
     for (const [key, entry] of mapEntries(source)) {
       const value = entry.value.kind === "scalar" ? entry.value.value : null;
+      if (!ENVIRONMENT_KEY.test(key)) {
+        const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}...` : key);
+        findings.push(finding("error", "invalid-value", `environment variable name ${shown} must be ASCII letters, digits and _ with a letter or _ first; rename it`, entry.keyLoc));
+        continue;
+      }
       if (value !== null) setOwn(out, key, String(value));
     }
   }

@@ -1,3 +1,4 @@
+import { appendAll } from "./appendAll";
 import * as path from "path";
 import { MissingFile, ReadCache, readConfigFile } from "./configFiles";
 import { deepMerge } from "./deepMerge";
@@ -65,8 +66,8 @@ export function readWithIncludes(
       break;
     }
     const sub = readWithIncludes(configRoot, target, { severity: "error", what: "included file", at: item.loc }, cache, cycle, budget);
-    findings.push(...sub.findings);
-    files.push(...sub.files);
+    appendAll(findings, sub.findings);
+    appendAll(files, sub.files);
     tree = deepMerge(tree, sub.tree);
   }
   return { tree, findings, files, exists: read.exists };

@@ -32,29 +32,46 @@ export const agentSchema = z.looseObject({
 
 const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/*
+ * What Docker refuses only when the container is created, refused here first:
+ * - GPU ids are indexes or NVIDIA UUIDs (`GPU-...`, `MIG-...`); `all` is a `count`, not an id,
+ *   and the provider's deviceIds take ids only.
+ * - NanoCPUs below 0.01 CPU ("Range of CPUs is from 0.01 to N", moby daemon/daemon_unix.go).
+ * - A memory limit below 6 MiB ("Minimum memory limit allowed is 6MB", moby
+ *   daemon/daemon_unix.go linuxMinMemory); a group runs Python, so 64 MiB is the floor here.
+ * - Image references outside Docker's grammar (distribution/reference): lower-case path
+ *   components, optional registry host (with a dot or a port, or localhost), tag of [\w][\w.-]{0,127}, optional digest.
+ */
+const GPU_DEVICE_ID = /^(?:[0-9]{1,3}|(?:GPU|MIG)-[0-9A-Za-z/-]{1,80})$/;
+const dockerCpus = z.number().min(0.01).max(1024);
+const groupMemoryMb = z.number().int().min(64).max(Number.MAX_SAFE_INTEGER);
+export const IMAGE_REFERENCE =
+  /^(?:(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?=:[0-9]))(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
+const imageReference = z.string().trim().max(255).regex(IMAGE_REFERENCE);
+
 export const dockerGroupSchema = z.strictObject({
   agents: nullableList(z.string().min(1)),
   gpu: z
     .strictObject({
       vram_mb: positiveInt,
-      device_ids: z.array(z.union([z.string().trim().min(1), z.number().int().min(0)]).transform(String)).min(1),
+      device_ids: z.array(z.union([z.string().trim().regex(GPU_DEVICE_ID), z.number().int().min(0).max(999)]).transform(String)).min(1),
     })
     .nullable()
     .optional()
     .transform((v) => v ?? null),
-  cpus: z.number().positive().max(1024).optional(),
-  memory_mb: positiveInt.optional(),
+  cpus: dockerCpus.optional(),
+  memory_mb: groupMemoryMb.optional(),
   shm_mb: positiveInt.optional(),
-  image: z.string().trim().min(1).optional(),
+  image: imageReference.optional(),
   command: z.array(z.string()).nullable().optional(),
   audio: z.boolean().optional(),
   publish: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
 });
 
 export const dockerDefaultsSchema = z.looseObject({
-  image: z.string().trim().min(1).optional(),
-  cpus: z.number().positive().max(1024).optional(),
-  memory_mb: positiveInt.optional(),
+  image: imageReference.optional(),
+  cpus: dockerCpus.optional(),
+  memory_mb: groupMemoryMb.optional(),
   shm_mb: positiveInt.optional(),
   gpu_headroom_mb: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   allow_vram_overcommit: z.boolean().optional(),
@@ -71,9 +88,9 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   agents: "list agent names of this machine, e.g. [ServiceRegistry]",
   gpu: "write gpu: null, or gpu: {vram_mb: 4096, device_ids: [\"0\"]}",
   vram_mb: "set vram_mb to a positive whole number of MiB",
-  device_ids: 'list explicit GPU ids, e.g. ["0"]',
-  cpus: "set cpus to a positive number, e.g. 2.0",
-  memory_mb: "set memory_mb to a positive whole number of MiB",
+  device_ids: 'list explicit GPU ids (indexes or GPU-/MIG- UUIDs; not "all"), e.g. ["0"]',
+  cpus: "set cpus to a number from 0.01 (Docker's minimum), e.g. 2.0",
+  memory_mb: "set memory_mb to a whole number of MiB, at least 64",
   shm_mb: "set shm_mb to a positive whole number of MiB",
   image: "set image to an image reference, e.g. ai-system/agent-runtime:latest",
   command: "write command as a list of strings",

@@ -5,6 +5,7 @@
  * pass, fail (with the problem), or exception (a deviation the container documents, with its
  * reason). A deviation without a documented reason is a failure.
  */
+import * as path from "path";
 import { ContainerRole, HardeningCheckId } from "../render/spec";
 import { ContainerView } from "./containerView";
 import { judgeNatsAuth, judgeNatsMonitoring } from "./natsConfig";
@@ -35,8 +36,25 @@ function deviation(view: ContainerView, id: HardeningCheckId, problem: string): 
   return reason === undefined ? fail(problem) : { status: "exception", detail: reason };
 }
 
-/** CIS 5.5's sensitive host directories: bound at or below them. */
-const SENSITIVE_HOST_DIRECTORIES = ["/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr"];
+/**
+ * CIS 5.5's sensitive host directories, plus the Docker and runtime state (`/run`, `/var/run`,
+ * where the Docker socket lives, `/var/lib/docker`) and home directories: bound at or below one,
+ * or at any ancestor of one (binding `/var` exposes `/var/run/docker.sock`, i.e. root on the host).
+ */
+export const SENSITIVE_HOST_DIRECTORIES = ["/boot", "/dev", "/etc", "/home", "/lib", "/proc", "/root", "/run", "/sys", "/usr", "/var/lib/docker", "/var/run"];
+
+/** `//etc`, `/./etc/`, `/var/../etc` -> `/etc`: the path Docker binds, compared as such. */
+export function normalizeHostPath(source: string): string {
+  const normal = path.posix.normalize(source.replace(/\/+/g, "/"));
+  return normal.length > 1 ? normal.replace(/\/+$/, "") : normal;
+}
+
+/** Whether binding `source` exposes a sensitive directory (at, below or above one). */
+export function sensitiveHostPath(source: string): boolean {
+  const p = normalizeHostPath(source);
+  if (!p.startsWith("/")) return true; // relative: Docker would take it as a volume name, or worse
+  return SENSITIVE_HOST_DIRECTORIES.some((d) => p === d || p.startsWith(`${d}/`) || p === "/" || d.startsWith(`${p}/`));
+}
 const DOCKER_SOCKETS = ["/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock"];
 
 const binds = (view: ContainerView) => view.mounts.filter((m) => m.type === "bind");
@@ -58,7 +76,7 @@ function checkCapabilities(view: ContainerView): CheckOutcome {
 }
 
 function checkSensitiveMounts(view: ContainerView): CheckOutcome {
-  const sensitive = binds(view).filter((m) => m.source === "/" || SENSITIVE_HOST_DIRECTORIES.some((d) => m.source === d || m.source.startsWith(`${d}/`)));
+  const sensitive = binds(view).filter((m) => sensitiveHostPath(m.source));
   if (sensitive.length > 0) return fail(`binds host ${sensitive.map((m) => m.source).join(", ")}`);
   if (view.devices.length > 0) return deviation(view, "5.6", `passes host devices ${view.devices.join(", ")}`);
   return pass(`binds ${listOr(binds(view).map((m) => `${m.source}${m.readOnly ? " (read-only)" : ""}`), "no host path")}`);

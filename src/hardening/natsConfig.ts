@@ -23,34 +23,43 @@ export function configBlock(config: string, name: string): string | null {
 
 export type NatsVerdict = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly problem: string };
 
-/** Every user entry of an authorization block has a password taken from the environment. */
-function passwordsFromEnvironment(authorization: string): boolean {
-  const users = [...authorization.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1] ?? "");
-  const entries = users.length > 0 ? users : [authorization];
-  return entries.every((u) => /password\s*:\s*\$[A-Z_]+/.test(u));
+/** The `{user: ..., ...}` entries of a block (each on one line, as the program writes them). */
+function userEntries(block: string): string[] {
+  return [...block.matchAll(/\{\s*user\s*:[^\n]*\}/g)].map((m) => m[0]);
 }
 
-/** Clients and the cross-host leaf link must authenticate; credentials come from the environment. */
+const passwordFromEnvironment = (entry: string): boolean => /password\s*:\s*\$[A-Z_][A-Z0-9_]*/.test(entry);
+
+/**
+ * Clients and the cross-host leaf link must authenticate, with credentials from the
+ * environment; every client user has an allow-list of permissions; the leaf link is mutual TLS.
+ */
 export function judgeNatsAuth(command: readonly string[]): NatsVerdict {
   const config = natsConfigOf(command);
   if (config === null) return { ok: false, problem: "no NATS configuration in the command" };
   if (/no_auth_user/.test(config)) return { ok: false, problem: "no_auth_user lets clients in without credentials" };
-  const authorization = configBlock(config, "authorization");
-  if (authorization === null || !passwordsFromEnvironment(authorization)) {
-    return { ok: false, problem: "clients connect without a password (no authorization block with passwords)" };
-  }
   const leafnodes = configBlock(config, "leafnodes");
-  if (leafnodes === null) return { ok: true, detail: "client users need passwords (from the environment); no leaf-node link" };
+  const clientBlocks = [configBlock(config, "authorization"), configBlock(config, "accounts")].filter((b): b is string => b !== null);
+  const clients = clientBlocks.flatMap(userEntries);
+  if (clients.length === 0 || !clients.every(passwordFromEnvironment)) {
+    return { ok: false, problem: "clients connect without a password (no user with a password from the environment)" };
+  }
+  const unrestricted = clients.filter((u) => !/permissions\s*:\s*\{\s*publish\s*:\s*\{\s*allow\s*:/.test(u) || !/subscribe\s*:\s*\{\s*allow\s*:/.test(u));
+  if (unrestricted.length > 0) return { ok: false, problem: `${unrestricted.length} client users have no publish and subscribe allow-lists` };
+  const detail = `${clients.length} client users, each with a password from the environment and allow-list permissions`;
+  if (leafnodes === null) return { ok: true, detail: `${detail}; no leaf-node link` };
+  if (!/tls\s*\{[^}]*cert_file[^}]*\}/.test(leafnodes)) return { ok: false, problem: "the leaf-node link is not TLS" };
   if (/listen\s*:/.test(leafnodes)) {
-    const leafAuth = /authorization\s*\{([^}]*)\}/.exec(leafnodes)?.[1];
-    if (leafAuth === undefined || !passwordsFromEnvironment(leafAuth)) return { ok: false, problem: "the leaf-node listener accepts connections without a password" };
-    return { ok: true, detail: "client users and the leaf-node listener need passwords (from the environment)" };
+    if (!/tls\s*\{[^}]*verify\s*:\s*true/.test(leafnodes)) return { ok: false, problem: "the leaf-node listener does not verify the leaf's certificate" };
+    const leafUsers = userEntries(leafnodes);
+    if (leafUsers.length === 0 || !leafUsers.every(passwordFromEnvironment)) return { ok: false, problem: "the leaf-node listener accepts connections without a password" };
+    return { ok: true, detail: `${detail}; the leaf-node listener needs a password and a verified certificate (mutual TLS)` };
   }
   const urls = [...leafnodes.matchAll(/url\s*:\s*([^\s},]+)/g)].map((m) => m[1] ?? "");
   if (urls.length === 0 || !urls.every((u) => u.startsWith("$") || /\/\/[^/@]+:[^/@]+@/.test(u))) {
     return { ok: false, problem: "a leaf-node remote has no credentials" };
   }
-  return { ok: true, detail: "client users need passwords; the leaf-node remote URL with its credentials comes from the environment" };
+  return { ok: true, detail: `${detail}; the leaf-node remote logs in with credentials from the environment over TLS` };
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\]|::1)$/;

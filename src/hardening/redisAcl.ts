@@ -88,22 +88,55 @@ export function commandAllowed(rules: readonly string[], command: string): boole
 
 export type RedisAclVerdict = { readonly ok: true; readonly detail: string } | { readonly ok: false; readonly problem: string };
 
+/** ACL file lines (`user <name> <rules...>`) the command writes before starting redis-server. */
+export function aclFileUsers(command: readonly string[]): Map<string, string[]> {
+  const users = new Map<string, string[]>();
+  for (const part of command) {
+    for (const word of shellWords(part)) {
+      const [keyword, name, ...rules] = word.split(/\s+/);
+      if (keyword === "user" && name !== undefined && rules.length > 0) users.set(name, rules);
+    }
+  }
+  return users;
+}
+
+/** Problems of one user's rules: no password, `nopass`, or a forbidden command allowed (null: fine). */
+function userProblem(name: string, rules: readonly string[]): string | null {
+  const on = rules.lastIndexOf("on") > rules.lastIndexOf("off");
+  if (!on) return null;
+  const passwords = rules.filter((r) => (r.startsWith(">") && r.length > 1) || (r.startsWith("#") && r.length > 1));
+  if (passwords.length === 0 || rules.includes("nopass")) return `the ${name} user has no password`;
+  const allowed = REDIS_FORBIDDEN_COMMANDS.filter((c) => commandAllowed(rules, c));
+  if (allowed.length > 0) return `the ${name} user may run ${allowed.map((c) => c.toUpperCase()).join(", ")}`;
+  return null;
+}
+
 /**
- * The default user must be off, or on with a password (`>...` or `#hash`, never `nopass`), and
- * none of REDIS_FORBIDDEN_COMMANDS may be allowed to it.
+ * Every user must be off, or on with a password (`>...` or `#hash`, never `nopass`), and none
+ * of REDIS_FORBIDDEN_COMMANDS may be allowed to it. The users come from the ACL file the command
+ * writes (`--aclfile`), or from `--user` options; the default user must be configured either way.
  */
 export function judgeRedisCommand(command: readonly string[]): RedisAclVerdict {
   const server = redisServerWords(command);
   if (server === null) return { ok: false, problem: "the command does not start redis-server" };
-  const rules = userRules(server, "default");
-  if (rules === null) {
+  const users = server.includes("--aclfile") ? aclFileUsers(command) : new Map<string, string[]>();
+  if (!server.includes("--aclfile")) {
+    const rules = userRules(server, "default");
+    if (rules !== null) users.set("default", rules);
+  }
+  if (!users.has("default")) {
     return { ok: false, problem: "the default user is not configured (--user default ...): it runs every command, with at most a requirepass password" };
   }
-  const on = rules.lastIndexOf("on") > rules.lastIndexOf("off");
-  if (!on) return { ok: true, detail: "the default user is disabled" };
-  const passwords = rules.filter((r) => (r.startsWith(">") && r.length > 1) || (r.startsWith("#") && r.length > 1));
-  if (passwords.length === 0 || rules.includes("nopass")) return { ok: false, problem: "the default user has no password" };
-  const allowed = REDIS_FORBIDDEN_COMMANDS.filter((c) => commandAllowed(rules, c));
-  if (allowed.length > 0) return { ok: false, problem: `the default user may run ${allowed.map((c) => c.toUpperCase()).join(", ")}` };
-  return { ok: true, detail: `default user password-protected, ACL ${rules.filter((r) => !passwords.includes(r)).join(" ")}` };
+  for (const [name, rules] of users) {
+    const problem = userProblem(name, rules);
+    if (problem !== null) return { ok: false, problem };
+  }
+  const defaultRules = users.get("default") ?? [];
+  const defaultOff = defaultRules.lastIndexOf("on") <= defaultRules.lastIndexOf("off");
+  if (users.size === 1) {
+    if (defaultOff) return { ok: true, detail: "the default user is disabled" };
+    const passwords = defaultRules.filter((r) => r.startsWith(">") || r.startsWith("#"));
+    return { ok: true, detail: `default user password-protected, ACL ${defaultRules.filter((r) => !passwords.includes(r)).join(" ")}` };
+  }
+  return { ok: true, detail: `default user ${defaultOff ? "off" : "password-protected"}; ${users.size - 1} more users, each with a password and no dangerous commands` };
 }

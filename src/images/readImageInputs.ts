@@ -1,3 +1,4 @@
+import { realLocation } from "../config/realContainment";
 import * as fs from "fs";
 import * as path from "path";
 import { MACHINES } from "../config/machine";
@@ -54,6 +55,8 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     if (bytes.has(relative)) return bytes.get(relative)!;
     let content: Buffer | null = null;
     try {
+      const location = realLocation(configRoot, relative);
+      if (location.kind === "outside") throw Object.assign(new Error(`a link to ${location.real}, outside the config root`), { code: "EOUTSIDE" });
       content = fs.readFileSync(path.join(configRoot, relative));
     } catch (error) {
       problems.push((error as NodeJS.ErrnoException).code === "ENOENT" ? missing() : unreadable(relative, error));

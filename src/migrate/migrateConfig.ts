@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import { Document, isMap, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
 import { PC2_SERVICES_LIST } from "../config/agentEntries";
 import { V3_FILE } from "../config/configFiles";
@@ -137,7 +138,7 @@ function isNull(node: unknown): boolean {
 
 function blockList(values: readonly string[]): YAMLSeq {
   const seq = new YAMLSeq();
-  seq.items.push(...values.map((v) => new Scalar(v)));
+  appendAll(seq.items, values.map((v) => new Scalar(v)));
   return seq;
 }
 

@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, visit, YAMLMap } from "yaml";
@@ -59,7 +60,7 @@ export function readDocumentTree(configRoot: string, relative: string, chain: re
       includes = items.flatMap((i) => (isScalar(i) && typeof i.value === "string" ? [path.posix.normalize(i.value.trim().replace(/\\/g, "/"))] : []));
     } else if (name === PC2_SERVICES_LIST && isSeq(pair.value)) {
       const converted = listToAgentGroup(pair.value, source);
-      problems.push(...converted.problems);
+      appendAll(problems, converted.problems);
       listFile = relative;
       own.items.push(new Pair(pair.key, converted.group ?? new YAMLMap()));
     } else if (name === PC2_SERVICES_LIST && !(isScalar(pair.value) && pair.value.value === null) && pair.value !== null) {

@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -35,7 +36,7 @@ export function verifyMigration(configRoot: string, migratedText: string, env: E
           return comparableConfig(config, findings);
         };
         const found = configDifferences(load(configRoot), load(temp));
-        differences.push(...found.map((d) => `${machine} (override ${override ?? "none"}): ${d}`));
+        appendAll(differences, found.map((d) => `${machine} (override ${override ?? "none"}): ${d}`));
       }
     }
     return differences;

@@ -1,3 +1,5 @@
+import { appendAll } from "../config/appendAll";
+import { caseCollisions } from "../config/agentName";
 import { ReadCache } from "../config/configFiles";
 import { loadEffectiveConfig } from "../config/loadEffectiveConfig";
 import { Finding, finding, sortFindings } from "../config/finding";
@@ -48,7 +50,8 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   const findings: Finding[] = [...own.findings];
 
   const deps = checkAgentDependencies(machine, config.agents, peer.config.agents, peerMachine);
-  findings.push(...deps.findings);
+  appendAll(findings, deps.findings);
+  appendAll(findings, caseCollisions(machine, own.config.agents, peer.config.agents));
 
   const capacitySource = config.locate(["resource_limits", "vram_gb"]);
   const capacityMb = options.vramCapacityMb ?? Math.round((config.vramGb ?? DEFAULT_VRAM_GB[machine]) * 1024);
@@ -65,7 +68,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   let allocatedMb = 0;
   if (config.dockerGroups === null) {
     // Without a container plan the legacy launcher's view holds: one namespace per machine.
-    findings.push(...findPortClashes({ description: `${machine} (one network namespace: no docker_groups planned)`, agents: config.agents }));
+    appendAll(findings, findPortClashes({ description: `${machine} (one network namespace: no docker_groups planned)`, agents: config.agents }));
     findings.push(
       finding(
         "warning",
@@ -77,7 +80,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   } else {
     const soundAgentNames = soundAgents(config.configRoot, config.agents);
     const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram, soundAgents: soundAgentNames, healthGate: options.healthGate ?? DEFAULT_HEALTH_GATE });
-    findings.push(...planned.findings);
+    appendAll(findings, planned.findings);
     ({ containers, waves, longestPath } = planned);
     allocatedMb = planned.vram.allocatedMb;
   }

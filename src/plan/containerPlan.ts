@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import { ordinal } from "../config/ordinal";
 import { AgentSpec, DockerGroupSpec } from "../config/effectiveConfig";
 import { Finding, finding } from "../config/finding";
@@ -140,9 +141,9 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
     .sort((a, b) => a.wave - b.wave || ordinal(a.name, b.name));
 
   for (const container of containers) {
-    findings.push(...findPortClashes({ description: `container ${container.name}`, agents: container.agents }));
+    appendAll(findings, findPortClashes({ description: `container ${container.name}`, agents: container.agents }));
   }
-  findings.push(...findHostPortClashes(machine, containers));
+  appendAll(findings, findHostPortClashes(machine, containers));
 
   const allocatedMb = containers.reduce((sum, c) => sum + (c.gpu?.vramMb ?? 0), 0);
   const { capacityMb, headroomMb, allowOvercommit } = input.vram;

@@ -43,6 +43,9 @@ export function runProgram(
   if (!prepared.ok) throw new pulumi.RunError(prepared.refusal);
   const { plan } = prepared;
   const secrets = {
+    natsLeafCa: inputs.secret("natsLeafCa"),
+    natsLeafCert: inputs.secret("natsLeafCert"),
+    natsLeafKey: inputs.secret("natsLeafKey"),
     natsLeafPassword: inputs.secret("natsLeafPassword"),
     natsPassword: inputs.secret("natsPassword"),
     redisPassword: inputs.secret("redisPassword"),

@@ -2,6 +2,7 @@
  * Every stack setting (Pulumi config namespace `ai-system`), once: its Pulumi.yaml type, its
  * default and its validation. Pulumi.yaml documents the same table (a test keeps them equal).
  */
+import { IMAGE_REFERENCE } from "../config/schemas";
 import { z } from "zod";
 import { HEALTH_GATES } from "../plan/healthGate";
 
@@ -31,8 +32,21 @@ const ABSOLUTE_PATH = z.string().regex(/^\/[^\s]*$/);
 /** A positive number of CPUs as text (`1`, `0.5`, `2.25`). */
 const CPUS = z.string().regex(/^(?:[1-9][0-9]{0,2}(?:\.[0-9]{1,3})?|0\.(?:[0-9]{0,2}[1-9]))$/);
 const NAME = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/);
-const IMAGE = z.string().regex(/^[^\s]+$/);
-const SECRET = z.string().min(12).regex(/^[^\s\p{Cc}]+$/u);
+/** A Docker image reference, as Docker would take it at create time (src/config/schemas.ts). */
+const IMAGE = z.string().max(255).regex(IMAGE_REFERENCE);
+/**
+ * Passwords: at least 16 characters of at least three kinds (lower case, upper case, digits,
+ * others), no spaces or control characters: `aaaaaaaaaaaa` and other guessable values fail.
+ */
+const SECRET = z
+  .string()
+  .min(16)
+  .regex(/^[^\s\p{Cc}]+$/u)
+  .refine((v) => [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((r) => r.test(v)).length >= 3);
+const SECRET_RULE = "at least 16 characters of at least three kinds (lower case, upper case, digits, others), no spaces; e.g. `openssl rand -base64 24`";
+const PEM_CERTIFICATE = z.string().regex(/^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/);
+const PEM_PRIVATE_KEY = z.string().regex(/^\s*-----BEGIN (?:EC |RSA )?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (?:EC |RSA )?PRIVATE KEY-----\s*$/);
+const LEAF_TLS_HINT = "make the files with `npm run leaf-certs -- --out DIR` (README, NATS across the two hosts) and set it with `pulumi config set --secret";
 const seconds = (min: number) => z.int().min(min).max(86_400);
 
 export const SETTINGS = {
@@ -386,23 +400,44 @@ export const SETTINGS = {
   redisPassword: {
     type: "string",
     secret: true,
-    description: "Redis password (REDIS_PASSWORD, REDIS_URL); set with pulumi config set --secret.",
+    description: "Key from which each container group's Redis ACL password (REDIS_PASSWORD, REDIS_URL) is derived; set with pulumi config set --secret.",
     schema: SECRET,
-    hint: "set it with `pulumi config set --secret redisPassword`: at least 12 characters, no spaces",
+    hint: `set it with \`pulumi config set --secret redisPassword\`: ${SECRET_RULE}`,
   },
   natsPassword: {
     type: "string",
     secret: true,
-    description: "Password of natsUser on this host's NATS; set with pulumi config set --secret.",
+    description: "Key from which each container group's NATS password on this host is derived; set with pulumi config set --secret.",
     schema: SECRET,
-    hint: "set it with `pulumi config set --secret natsPassword`: at least 12 characters, no spaces",
+    hint: `set it with \`pulumi config set --secret natsPassword\`: ${SECRET_RULE}`,
   },
   natsLeafPassword: {
     type: "string",
     secret: true,
     description: "Password of the pc2 -> mainpc leaf-node connection; the same value in both stacks.",
     schema: SECRET,
-    hint: "set it with `pulumi config set --secret natsLeafPassword` to the same value in both stacks: at least 12 characters, no spaces",
+    hint: `set it with \`pulumi config set --secret natsLeafPassword\` to the same value in both stacks: ${SECRET_RULE}`,
+  },
+  natsLeafCa: {
+    type: "string",
+    secret: true,
+    description: "PEM certificate of the CA that signs both leaf-link certificates (the same in both stacks).",
+    schema: PEM_CERTIFICATE,
+    hint: `${LEAF_TLS_HINT} natsLeafCa < DIR/ca.pem\` in both stacks`,
+  },
+  natsLeafCert: {
+    type: "string",
+    secret: true,
+    description: "PEM certificate of this host's end of the leaf link (mainpc: server, with mainpcIp as IP SAN; pc2: client).",
+    schema: PEM_CERTIFICATE,
+    hint: `${LEAF_TLS_HINT} natsLeafCert < DIR/<machine>-cert.pem\``,
+  },
+  natsLeafKey: {
+    type: "string",
+    secret: true,
+    description: "PEM private key of natsLeafCert.",
+    schema: PEM_PRIVATE_KEY,
+    hint: `${LEAF_TLS_HINT} natsLeafKey < DIR/<machine>-key.pem\``,
   },
 } as const satisfies Record<string, SettingDefinition>;
 

@@ -1,4 +1,6 @@
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import * as path from "path";
+import { normalizeHostPath } from "../hardening/cisChecks";
 import { Finding, finding, sortFindings } from "../config/finding";
 import { DEFAULT_HEALTH_GATE, HEALTH_GATES, HealthGate } from "../plan/healthGate";
 import { parseMachine } from "../config/machine";
@@ -61,6 +63,19 @@ export interface ParseOptions {
  * Validates the stack's settings (including the secrets, whose values never appear in a
  * message). Every problem is an `invalid-value` finding at the key's line in the stack file.
  */
+/** The leaf certificate must be signed by the CA and match its key (node:crypto parses all three). */
+export function leafTlsProblem(caPem: string, certPem: string, keyPem: string): string | null {
+  try {
+    const ca = new X509Certificate(caPem);
+    const cert = new X509Certificate(certPem);
+    if (!cert.verify(ca.publicKey)) return "stack secret natsLeafCert is not signed by natsLeafCa; make both with npm run leaf-certs";
+    if (!cert.checkPrivateKey(createPrivateKey(keyPem))) return "stack secret natsLeafKey is not the key of natsLeafCert";
+    return null;
+  } catch (error) {
+    return `stack secrets natsLeafCa, natsLeafCert, natsLeafKey cannot be read (${error instanceof Error ? error.message : String(error)}); make them with npm run leaf-certs`;
+  }
+}
+
 export function parseStackSettings(raw: RawSettings, source: SettingsSource, options: ParseOptions = { secrets: "require" }): SettingsOutcome {
   const findings: Finding[] = [];
   const at = (key: string) => ({ file: source.file, line: source.lineOf(key) });
@@ -102,6 +117,16 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
   const machine = parseMachine(str("machine"));
   if (machine === undefined) problem("machine", `stack setting machine is invalid; ${SETTINGS.machine.hint}`);
   if (str("mainpcIp") === str("pc2Ip")) problem("pc2Ip", "stack settings mainpcIp and pc2Ip are the same address; set each host's own LAN address");
+  if (options.secrets === "require") {
+    // One leaked secret must not open the other services: every role has its own value.
+    const roles: SettingKey[] = ["natsLeafPassword", "natsPassword", "redisPassword"];
+    roles.forEach((key, i) => {
+      const same = roles.slice(0, i).find((other) => str(other) === str(key));
+      if (same !== undefined) problem(key, `stack secrets ${same} and ${key} have the same value; give each role its own (e.g. \`openssl rand -base64 24\` for each)`);
+    });
+    const tls = leafTlsProblem(str("natsLeafCa"), str("natsLeafCert"), str("natsLeafKey"));
+    if (tls !== null) problem("natsLeafCert", tls);
+  }
   if (num("waitTimeout") <= num("healthcheckStartPeriodSeconds")) {
     problem("waitTimeout", `stack setting waitTimeout (${num("waitTimeout")}) must be longer than healthcheckStartPeriodSeconds (${num("healthcheckStartPeriodSeconds")}), or every deploy times out while models load`);
   }
@@ -138,7 +163,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
   const vram = num("vramCapacityMb");
   const gpuSharing: GpuSharing =
     str("gpuSharing") === "mps"
-      ? { mode: "mps", pipeDirectory: str("mpsPipeDirectory"), logDirectory: str("mpsLogDirectory"), user: str("mpsUser") }
+      ? { mode: "mps", pipeDirectory: normalizeHostPath(str("mpsPipeDirectory")), logDirectory: normalizeHostPath(str("mpsLogDirectory")), user: str("mpsUser") }
       : { mode: "none" };
   const images: ImageSettings =
     str("imageMode") === "prebuilt"
@@ -151,7 +176,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       platform: str("hostPlatform") === "wsl2-docker-desktop" ? "wsl2-docker-desktop" : "linux",
       lanIps: { mainpc: str("mainpcIp"), pc2: str("pc2Ip") },
       networkName: str("networkName"),
-      hostConfigDir: str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir"),
+      hostConfigDir: normalizeHostPath(str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir")),
       natsImage: str("natsImage"),
       redisImage: str("redisImage"),
       natsUser: str("natsUser"),

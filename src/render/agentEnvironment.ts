@@ -1,11 +1,12 @@
 import { AgentSpec } from "../config/effectiveConfig";
-import { otherMachine } from "../config/machine";
+import { Machine, otherMachine } from "../config/machine";
+import { natsGroupPassword, natsInboxPrefix, redisGroupPassword } from "./groupIdentity";
 import { ContainerPlan, DeploymentPlan } from "../plan/deploymentPlan";
 import { launcherEnvironment } from "../launcher/launcherContract";
 import { AgentRuntimeSettings } from "./deploymentSettings";
 import { gpuEnvironment } from "./gpuSharing";
 import { codePortVariables } from "./codePortVariables";
-import { DIGITAL_TWIN_AGENT, INFRASTRUCTURE_PORTS, NATS_ALIAS, REDIS_ALIAS, REDIS_DATABASE, REDIS_USER, SERVICE_REGISTRY_AGENT } from "./infrastructure";
+import { DIGITAL_TWIN_AGENT, INFRASTRUCTURE_PORTS, NATS_ALIAS, REDIS_ALIAS, REDIS_DATABASE, SERVICE_REGISTRY_AGENT } from "./infrastructure";
 import { ordinal } from "../config/ordinal";
 import { agentEnvName, machineAgentHostName } from "./names";
 import { RenderError } from "./renderError";
@@ -88,12 +89,6 @@ export function serviceRegistryVariables(plan: DeploymentPlan): EnvVar[] {
 export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
   const redisPort = INFRASTRUCTURE_PORTS.redis;
   const natsPort = INFRASTRUCTURE_PORTS.natsClient;
-  const redisUrl: SpecText = {
-    parts: [`redis://${encodeURIComponent(REDIS_USER)}:`, { secret: "redisPassword", encoding: "url" }, `@${REDIS_ALIAS}:${redisPort}/${REDIS_DATABASE}`],
-  };
-  const natsUrl: SpecText = {
-    parts: [`nats://${encodeURIComponent(settings.natsUser)}:`, { secret: "natsPassword", encoding: "url" }, `@${NATS_ALIAS}:${natsPort}`],
-  };
   return [
     { name: "BIND_ADDRESS", value: "0.0.0.0" },
     { name: "CONFIG_OVERRIDE", value: "docker" },
@@ -105,19 +100,35 @@ export function commonAgentVariables(settings: AgentRuntimeSettings): EnvVar[] {
     { name: "MACHINE_TYPE", value: settings.machine },
     { name: "MAINPC_IP", value: settings.lanIps.mainpc },
     { name: "MAIN_PC_IP", value: settings.lanIps.mainpc },
-    { name: "NATS_PASSWORD", value: { parts: [{ secret: "natsPassword", encoding: "raw" }] } },
-    { name: "NATS_SERVERS", value: natsUrl },
-    { name: "NATS_URL", value: natsUrl },
-    { name: "NATS_USER", value: settings.natsUser },
     { name: "PC2_IP", value: settings.lanIps.pc2 },
     { name: "PORT_OFFSET", value: String(settings.portOffset) },
     { name: "PYTHONPATH", value: "/app" },
     // The launcher's relay: code that reads REDIS_HOST/PORT sends no password (redis_pool.py:173-174).
     { name: "REDIS_HOST", value: "127.0.0.1" },
-    { name: "REDIS_PASSWORD", value: { parts: [{ secret: "redisPassword", encoding: "raw" }] } },
     { name: "REDIS_PORT", value: String(redisPort) },
+  ];
+}
+
+/**
+ * The group's own identity on NATS and Redis (src/render/groupIdentity.ts): its user names,
+ * derived passwords, the URL with them inside, and the inbox prefix its NATS clients must use.
+ */
+export function groupIdentityVariables(machine: Machine, group: string): EnvVar[] {
+  const redisUrl: SpecText = {
+    parts: [`redis://${group}:`, redisGroupPassword(machine, group, "url"), `@${REDIS_ALIAS}:${INFRASTRUCTURE_PORTS.redis}/${REDIS_DATABASE}`],
+  };
+  const natsUrl: SpecText = {
+    parts: [`nats://${group}:`, natsGroupPassword(machine, group, "url"), `@${NATS_ALIAS}:${INFRASTRUCTURE_PORTS.natsClient}`],
+  };
+  return [
+    { name: "NATS_INBOX_PREFIX", value: natsInboxPrefix(group) },
+    { name: "NATS_PASSWORD", value: { parts: [natsGroupPassword(machine, group, "raw")] } },
+    { name: "NATS_SERVERS", value: natsUrl },
+    { name: "NATS_URL", value: natsUrl },
+    { name: "NATS_USER", value: group },
+    { name: "REDIS_PASSWORD", value: { parts: [redisGroupPassword(machine, group, "raw")] } },
     { name: "REDIS_URL", value: redisUrl },
-    { name: "REDIS_USERNAME", value: REDIS_USER },
+    { name: "REDIS_USERNAME", value: group },
   ];
 }
 
@@ -147,6 +158,7 @@ export function renderAgentEnvironment(plan: DeploymentPlan, container: Containe
   for (const [name, value] of Object.entries(settings.extraEnvironment)) merged.set(name, value);
   const owned: EnvVar[] = [
     ...commonAgentVariables(settings),
+    ...groupIdentityVariables(settings.machine, container.name),
     ...serviceRegistryVariables(plan),
     ...launcherVariables(container),
     { name: "AGENT_NAMES", value: container.agents.map((a) => a.name).join(",") },

@@ -1,4 +1,5 @@
 import { LAUNCHER_IMAGE_PATH } from "../launcher/launcherContract";
+import { REDIS_HEALTH_USER } from "./groupIdentity";
 import { INFRASTRUCTURE_PORTS } from "./infrastructure";
 import { HealthcheckTimings } from "./deploymentSettings";
 import { goDurationSeconds } from "./goDuration";
@@ -37,8 +38,9 @@ export function renderNatsHealthcheck(t: HealthcheckTimings): HealthcheckSpec {
 
 /**
  * `redis-cli ping` exits 0 even on NOAUTH, so the check looks for PONG. The password comes from
- * REDISCLI_AUTH in the container environment, never from the command line.
+ * REDISCLI_AUTH in the container environment, never from the command line; its user may run
+ * PING only.
  */
 export function renderRedisHealthcheck(t: HealthcheckTimings): HealthcheckSpec {
-  return { tests: ["CMD-SHELL", "redis-cli ping | grep -q PONG"], ...timings(t) };
+  return { tests: ["CMD-SHELL", `redis-cli --user ${REDIS_HEALTH_USER} ping | grep -q PONG`], ...timings(t) };
 }

@@ -22,3 +22,5 @@ export * from "./redisServer";
 export * from "./machineSpec";
 export * from "./providerForms";
 export * from "./containerTimeouts";
+export * from "./groupIdentity";
+export * from "./natsPermissions";

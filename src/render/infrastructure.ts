@@ -10,9 +10,6 @@ export const REDIS_ALIAS = "redis";
 export const NATS_INTERNAL_URL = `nats://${NATS_ALIAS}:${INFRASTRUCTURE_PORTS.natsClient}`;
 export const REDIS_DATABASE = 0;
 
-/** The Redis user agent groups authenticate as (the only one until per-group ACL users exist). */
-export const REDIS_USER = "default";
-
 /** The agent every BaseAgent registers with at start (DIGITAL_TWIN_HOST/PORT). */
 export const DIGITAL_TWIN_AGENT = "SystemDigitalTwin";
 

@@ -109,8 +109,9 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
     }
   };
   const natsStoreInit = attempt(stackFile, () => withProviderCpus(renderNatsStoreInit(settings)));
-  const nats = attempt(stackFile, () => withProviderCpus(renderNatsContainer(settings)));
-  const redis = attempt(stackFile, () => withProviderCpus(renderRedisContainer(settings)));
+  const groupNames = plan.containers.map((c) => c.name);
+  const nats = attempt(stackFile, () => withProviderCpus(renderNatsContainer(settings, groupNames)));
+  const redis = attempt(stackFile, () => withProviderCpus(renderRedisContainer(settings, groupNames)));
   const groups = plan.containers.map((c) => attempt(c.source, () => withProviderCpus(renderAgentContainer(plan, c, settings, imageOf.get(c.name)))));
   if (natsStoreInit === null || nats === null || redis === null || findings.length > 0) return { ok: false, findings };
   return {

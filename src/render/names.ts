@@ -4,24 +4,7 @@
  */
 import { Machine } from "../config/machine";
 
-/**
- * `<AGENT_NAME_IN_SNAKE_CASE>` for the per-agent port variables. Rule: a word starts at an
- * upper-case letter that follows a lower-case letter or digit, and at the last capital of a run
- * of capitals that is followed by a lower-case letter (so an acronym stays one word). Anything
- * that is not a letter or digit becomes `_`.
- *
- *   ModelOrchestrator -> MODEL_ORCHESTRATOR     NLUAgent -> NLU_AGENT
- *   VRAMOptimizerAgent -> VRAM_OPTIMIZER_AGENT  GoTToTAgent -> GO_T_TO_T_AGENT
- *   TTSService -> TTS_SERVICE                   Phi3Agent -> PHI3_AGENT
- */
-export function agentEnvName(agentName: string): string {
-  return agentName
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .toUpperCase();
-}
+export { agentEnvName } from "../config/agentName";
 
 /** The DNS name agents use for a peer without a machine (`serviceregistry`). */
 export function agentHostName(agentName: string): string {

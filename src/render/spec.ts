@@ -7,19 +7,27 @@
 import { Machine } from "../config/machine";
 
 /** Stack secrets (`pulumi config set --secret ...`). */
-export type SecretName = "redisPassword" | "natsPassword" | "natsLeafPassword";
-export const SECRET_NAMES: readonly SecretName[] = ["natsLeafPassword", "natsPassword", "redisPassword"];
+export type SecretName = "redisPassword" | "natsPassword" | "natsLeafPassword" | "natsLeafCa" | "natsLeafCert" | "natsLeafKey";
+export const SECRET_NAMES: readonly SecretName[] = ["natsLeafCa", "natsLeafCert", "natsLeafKey", "natsLeafPassword", "natsPassword", "redisPassword"];
 
 /**
  * How a secret is spliced into text: `raw` as is, `url` percent-encoded (URL userinfo),
  * `natsString` as a double-quoted NATS config string (nats-server re-parses `$VAR` values from
- * the environment as config text, so an unquoted `#` or leading digit would change the value).
+ * the environment as config text, so an unquoted `#` or leading digit would change the value),
+ * `sha256` as the hex SHA-256 of the value (Redis ACL `#<hash>` passwords: the Redis container
+ * never holds the agents' passwords), `base64` (a PEM file in one environment line).
  */
-export type SecretEncoding = "raw" | "url" | "natsString";
+export type SecretEncoding = "raw" | "url" | "natsString" | "sha256" | "base64";
 
 export interface SecretRef {
   readonly secret: SecretName;
   readonly encoding: SecretEncoding;
+  /**
+   * A per-identity password derived from the stack secret (src/render/derivedSecret.ts): each
+   * container group logs in to NATS and Redis as itself, and Pulumi and the compose env file
+   * derive the same value from the one secret the operator sets.
+   */
+  readonly derive?: string;
 }
 
 export type TextPart = string | SecretRef;

@@ -1,4 +1,5 @@
-import { SecretEncoding, SecretName, SpecText, TextPart } from "./spec";
+import { deriveSecret, sha256Hex } from "./derivedSecret";
+import { SecretEncoding, SecretName, SecretRef, SpecText, TextPart } from "./spec";
 
 export function isPlainText(value: SpecText): value is string {
   return typeof value === "string";
@@ -19,7 +20,16 @@ export function encodeSecret(plaintext: string, encoding: SecretEncoding): strin
       return encodeURIComponent(plaintext);
     case "natsString":
       return `"${plaintext.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+    case "sha256":
+      return sha256Hex(plaintext);
+    case "base64":
+      return Buffer.from(plaintext, "utf8").toString("base64");
   }
+}
+
+/** The text a reference stands for, from the plain stack secret it names. */
+export function encodeSecretRef(ref: SecretRef, secret: string): string {
+  return encodeSecret(ref.derive === undefined ? secret : deriveSecret(secret, ref.derive), ref.encoding);
 }
 
 /**
@@ -28,5 +38,5 @@ export function encodeSecret(plaintext: string, encoding: SecretEncoding): strin
  */
 export function renderSpecText(value: SpecText, lookup: (name: SecretName) => string): string {
   if (isPlainText(value)) return value;
-  return value.parts.map((p: TextPart) => (typeof p === "string" ? p : encodeSecret(lookup(p.secret), p.encoding))).join("");
+  return value.parts.map((p: TextPart) => (typeof p === "string" ? p : encodeSecretRef(p, lookup(p.secret)))).join("");
 }

@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import { formatFinding } from "../config/finding";
 import { MACHINES } from "../config/machine";
 import { code } from "./markdown";
@@ -11,7 +12,7 @@ export function findingsSection(input: ReportInput): string[] {
     const findings = input.plans[m].findings;
     const by = (s: string) => findings.filter((f) => f.severity === s).length;
     out.push(`### ${m}: ${count(by("error"), "error")}, ${count(by("warning"), "warning")}, ${count(by("info"), "note")}`, "");
-    out.push(...(findings.length === 0 ? ["None."] : findings.map((f) => `- ${code(formatFinding(f))}`)), "");
+    appendAll(out, [...(findings.length === 0 ? ["None."] : findings.map((f) => `- ${code(formatFinding(f))}`)), ""]);
   }
   return out;
 }

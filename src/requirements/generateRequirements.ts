@@ -1,3 +1,4 @@
+import { appendAll } from "../config/appendAll";
 import { Finding, hasErrors } from "../config/finding";
 import { Machine } from "../config/machine";
 import { ordinal } from "../config/ordinal";
@@ -44,8 +45,8 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
   const containers: ContainerPlan[] = [];
   for (const machine of options.machines) {
     const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.env, override: options.override });
-    findings.push(...plan.findings);
-    containers.push(...plan.containers);
+    appendAll(findings, plan.findings);
+    appendAll(containers, plan.containers);
   }
 
   const owners = new Map<string, Machine[]>();
@@ -64,7 +65,7 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
   const scanned = new Set<string>();
   for (const container of [...containers].sort((a, b) => ordinal(a.name, b.name))) {
     const scan = scanner.scan(container.agents);
-    warnings.push(...scan.warnings);
+    appendAll(warnings, scan.warnings);
     for (const f of scan.files) scanned.add(f);
     groups.push(groupRequirements(container, scan));
   }

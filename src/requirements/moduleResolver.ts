@@ -1,5 +1,5 @@
+import { realLocation } from "../config/realContainment";
 import * as fs from "fs";
-import * as path from "path";
 import { isKnownImportName } from "./distributions";
 import { PYTHON_STDLIB_MODULES } from "./pythonStdlib";
 
@@ -30,8 +30,10 @@ export class ModuleResolver {
     if (known !== undefined) return known;
     let kind: "file" | "dir" | null = null;
     try {
-      const stat = fs.statSync(path.join(this.root, relative));
-      kind = stat.isFile() ? "file" : stat.isDirectory() ? "dir" : null;
+      // A link out of the root is not part of the monorepo: neither scanned nor hashed.
+      const location = realLocation(this.root, relative);
+      const stat = location.kind === "inside" ? fs.statSync(location.real) : null;
+      kind = stat === null ? null : stat.isFile() ? "file" : stat.isDirectory() ? "dir" : null;
     } catch {
       kind = null;
     }

@@ -5,8 +5,9 @@ import { AgentGroup, HostNetwork, imageSlug, resolveText } from "../../component
 import { renderAgentContainer } from "../../src/render";
 import { isSecretOutput, mockPulumi, promiseOf } from "../support/pulumiMocks";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
+import { TEST_SECRETS, testSecretOutputs } from "../support/fakeStackInputs";
 
-const secrets = { redisPassword: pulumi.secret("r-Secret-123"), natsPassword: pulumi.secret("n-Secret-123"), natsLeafPassword: pulumi.secret("l-Secret-123") };
+const secrets = testSecretOutputs();
 
 describe("components used on their own", function () {
   this.timeout(10_000);
@@ -53,7 +54,7 @@ describe("components used on their own", function () {
     const url = resolveText({ parts: ["redis://:", { secret: "redisPassword", encoding: "url" }, "@redis:6379/0"] }, secrets);
     assert.ok(pulumi.Output.isInstance(url));
     assert.strictEqual(await isSecretOutput(url), true);
-    assert.strictEqual(await promiseOf(url), "redis://:r-Secret-123@redis:6379/0");
+    assert.strictEqual(await promiseOf(url), `redis://:${TEST_SECRETS.redisPassword}@redis:6379/0`);
     assert.strictEqual(resolveText("plain", secrets), "plain");
   });
 

@@ -14,10 +14,11 @@ import { renderedSpec, renderRefusals } from "../support/renderedSpec";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
 import { PROJECT_ROOT } from "../support/tempConfigRoot";
 import { buildableRoot, planOf, removeConfigRoot } from "../images/imageFixture";
+import { testSecretOutputs } from "../support/fakeStackInputs";
 
 const CONTAINER = "docker:index/container:Container";
 const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
-const secrets = () => ({ redisPassword: pulumi.secret("redis-Secret-1"), natsPassword: pulumi.secret("nats-Secret-1"), natsLeafPassword: pulumi.secret("leaf-Secret-1") });
+const secrets = testSecretOutputs;
 const BUILD = { mode: "build", torchVersion: "2.5.1", torchIndexUrl: "https://download.pytorch.org/whl/cu121", buildTimeoutMinutes: 60 } as const;
 
 interface Deployed {

@@ -6,14 +6,12 @@ import { deployMachine } from "../../src/program/deployMachine";
 import { MPS_IPC_EXCEPTION, processLimitException, renderAgentAliases, RESTART_EXCEPTION, storeInitExceptions } from "../../src/render";
 import { isSecretOutput, mockPulumi, MockedRun, plainStrings, promiseOf, Registration, unwrap } from "../support/pulumiMocks";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
+import { TEST_SECRETS, testSecretOutputs } from "../support/fakeStackInputs";
+import { deriveSecret, sha256Hex } from "../../src/render/derivedSecret";
 
 const CONTAINER = "docker:index/container:Container";
-const SECRETS = { redisPassword: "redis-Secret-1234", natsPassword: "nats-Secret-5678", natsLeafPassword: "leaf-Secret-9012" };
-const secretValues = (): SecretValues => ({
-  redisPassword: pulumi.secret(SECRETS.redisPassword),
-  natsPassword: pulumi.secret(SECRETS.natsPassword),
-  natsLeafPassword: pulumi.secret(SECRETS.natsLeafPassword),
-});
+const SECRETS = TEST_SECRETS;
+const secretValues = (): SecretValues => testSecretOutputs();
 
 describe("components/MachineStack under mocks", function () {
   this.timeout(10_000);
@@ -149,11 +147,11 @@ describe("components/MachineStack under mocks", function () {
     assert.deepStrictEqual(
       (env.value as string[]).filter((l) => /PASSWORD|_URL|NATS_SERVERS/.test(l)),
       [
-        `NATS_PASSWORD=${SECRETS.natsPassword}`,
-        `NATS_SERVERS=nats://agents:${SECRETS.natsPassword}@nats:4222`,
-        `NATS_URL=nats://agents:${SECRETS.natsPassword}@nats:4222`,
-        `REDIS_PASSWORD=${SECRETS.redisPassword}`,
-        `REDIS_URL=redis://default:${SECRETS.redisPassword}@redis:6379/0`,
+        `NATS_PASSWORD=${deriveSecret(SECRETS.natsPassword, "nats-user:mainpc:language")}`,
+        `NATS_SERVERS=nats://language:${deriveSecret(SECRETS.natsPassword, "nats-user:mainpc:language")}@nats:4222`,
+        `NATS_URL=nats://language:${deriveSecret(SECRETS.natsPassword, "nats-user:mainpc:language")}@nats:4222`,
+        `REDIS_PASSWORD=${deriveSecret(SECRETS.redisPassword, "redis-user:mainpc:language")}`,
+        `REDIS_URL=redis://language:${deriveSecret(SECRETS.redisPassword, "redis-user:mainpc:language")}@redis:6379/0`,
       ],
     );
   });
@@ -265,9 +263,10 @@ describe("components/MachineStack under mocks", function () {
     for (const name of ["mainpc-core", "mainpc-model-gpu", "mainpc-language", "mainpc-nats", "mainpc-redis"]) {
       assert.strictEqual(unwrap(containerNamed(name).inputs.envs).secret, true, name);
     }
+    const redisUser = (user: string) => deriveSecret(SECRETS.redisPassword, `redis-user:mainpc:${user}`);
     assert.deepStrictEqual(unwrap(containerNamed("mainpc-redis").inputs.envs).value, [
-      `REDISCLI_AUTH=${SECRETS.redisPassword}`,
-      `REDIS_PASSWORD=${SECRETS.redisPassword}`,
+      `REDISCLI_AUTH=${redisUser("healthcheck")}`,
+      ...["core", "healthcheck", "language", "model-gpu"].map((u) => `REDIS_PASSWORD_SHA256_${u.toUpperCase().replace("-", "_")}=${sha256Hex(redisUser(u))}`),
     ]);
     assert.strictEqual(await isSecretOutput(stack.groups[0].container.envs), true);
     assert.strictEqual(await isSecretOutput(stack.redis.container.envs), true);
@@ -291,6 +290,7 @@ describe("components/MachineStack secrets and Docker host", function () {
   it("marks values built from secrets secret even when the secrets arrive as plain outputs", async () => {
     const run = await mockPulumi();
     deployMachine(sampleSettings({ machine: "pc2" }), { ...samplePlan(), machine: "pc2" }, {
+      ...testSecretOutputs(),
       redisPassword: pulumi.output(SECRETS.redisPassword),
       natsPassword: pulumi.output(SECRETS.natsPassword),
       natsLeafPassword: pulumi.output("leaf p@ss"),
@@ -300,10 +300,13 @@ describe("components/MachineStack secrets and Docker host", function () {
     assert.ok(nats);
     const env = unwrap(nats.inputs.envs);
     assert.strictEqual(env.secret, true);
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
     assert.deepStrictEqual(env.value, [
+      `NATS_LEAF_TLS_CA=${b64(SECRETS.natsLeafCa)}`,
+      `NATS_LEAF_TLS_CERT=${b64(SECRETS.natsLeafCert)}`,
+      `NATS_LEAF_TLS_KEY=${b64(SECRETS.natsLeafKey)}`,
       'NATS_LEAF_URL="nats-leaf://leaf:leaf%20p%40ss@192.168.1.10:7422"',
-      `NATS_PASSWORD="${SECRETS.natsPassword}"`,
-      'NATS_USER="agents"',
+      ...["core", "language", "model-gpu"].map((g) => `NATS_PASSWORD_${g.toUpperCase().replace("-", "_")}="${deriveSecret(SECRETS.natsPassword, `nats-user:pc2:${g}`)}"`),
     ]);
     for (const r of run.registrations) {
       for (const text of plainStrings(r.inputs)) assert.ok(!text.includes(SECRETS.natsPassword), `${r.name} exposes natsPassword`);

@@ -10,7 +10,6 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import {
-  ALL_SECRET_REFS,
   composeDuration,
   composeMachine,
   composeNetwork,
@@ -31,9 +30,25 @@ import { runComposeCommand } from "../../src/cli/composeCommand";
 import { Machine, MACHINES } from "../../src/config/machine";
 import { ContainerSpec, MachineSpec, parseGoDuration, renderSpecText } from "../../src/render";
 import { TEST_SECRETS } from "../support/fakeStackInputs";
+import { deriveSecret, sha256Hex } from "../../src/render/derivedSecret";
+import { SecretRef } from "../../src/render/spec";
 import { PROJECT_DIR } from "../support/stackFiles";
 
-const PASSWORD_ENV = { REDIS_PASSWORD: TEST_SECRETS.redisPassword, NATS_PASSWORD: TEST_SECRETS.natsPassword, NATS_LEAF_PASSWORD: TEST_SECRETS.natsLeafPassword };
+const PASSWORD_ENV = {
+  NATS_LEAF_CA: TEST_SECRETS.natsLeafCa,
+  NATS_LEAF_CERT: TEST_SECRETS.natsLeafCert,
+  NATS_LEAF_KEY: TEST_SECRETS.natsLeafKey,
+  NATS_LEAF_PASSWORD: TEST_SECRETS.natsLeafPassword,
+  NATS_PASSWORD: TEST_SECRETS.natsPassword,
+  REDIS_PASSWORD: TEST_SECRETS.redisPassword,
+};
+const SAMPLE_REFS: SecretRef[] = [
+  { secret: "natsPassword", encoding: "natsString" },
+  { secret: "redisPassword", encoding: "url" },
+  { secret: "natsPassword", encoding: "raw", derive: "nats-user:mainpc:core" },
+  { secret: "redisPassword", encoding: "sha256", derive: "redis-user:mainpc:core" },
+  { secret: "natsLeafKey", encoding: "base64" },
+];
 
 function exported(machine: Machine) {
   const outcome = exportCompose(PROJECT_DIR, machine, PROJECT_DIR);
@@ -57,16 +72,12 @@ describe("compose text", () => {
     assert.ok(text instanceof Interpolated);
     assert.strictEqual(text.text, "redis://:${REDIS_PASSWORD_URLENCODED:?missing from the env file}@redis:6379/$$0");
     assert.strictEqual(composeSpecText("plain $x"), "plain $x");
-    assert.deepStrictEqual(ALL_SECRET_REFS.map(secretVariable), [
-      "NATS_LEAF_PASSWORD",
-      "NATS_LEAF_PASSWORD_URLENCODED",
-      "NATS_LEAF_PASSWORD_NATS_STRING",
-      "NATS_PASSWORD",
-      "NATS_PASSWORD_URLENCODED",
+    assert.deepStrictEqual(SAMPLE_REFS.map(secretVariable), [
       "NATS_PASSWORD_NATS_STRING",
-      "REDIS_PASSWORD",
       "REDIS_PASSWORD_URLENCODED",
-      "REDIS_PASSWORD_NATS_STRING",
+      "NATS_PASSWORD_FOR_NATS_USER_MAINPC_CORE",
+      "REDIS_PASSWORD_FOR_REDIS_USER_MAINPC_CORE_SHA256",
+      "NATS_LEAF_KEY_BASE64",
     ]);
   });
 
@@ -198,22 +209,28 @@ describe("compose network file", () => {
 });
 
 describe("compose env file", () => {
-  it("writes every variable single-quoted from the three passwords", () => {
-    const outcome = renderEnvFile(PASSWORD_ENV);
+  it("writes every variable the spec references single-quoted, derived per-group passwords included", () => {
+    const outcome = renderEnvFile(PASSWORD_ENV, SAMPLE_REFS);
     assert.ok(outcome.ok);
     const lines = outcome.text.split("\n").filter((l) => l !== "" && !l.startsWith("#"));
-    assert.strictEqual(lines.length, ALL_SECRET_REFS.length);
-    assert.ok(lines.includes(`NATS_PASSWORD_NATS_STRING='"${TEST_SECRETS.natsPassword}"'`));
-    assert.ok(lines.includes(`REDIS_PASSWORD_URLENCODED='${TEST_SECRETS.redisPassword}'`));
+    const group = deriveSecret(TEST_SECRETS.natsPassword, "nats-user:mainpc:core");
+    assert.deepStrictEqual(lines, [
+      `NATS_PASSWORD_NATS_STRING='"${TEST_SECRETS.natsPassword}"'`,
+      `REDIS_PASSWORD_URLENCODED='${TEST_SECRETS.redisPassword}'`,
+      `NATS_PASSWORD_FOR_NATS_USER_MAINPC_CORE='${group}'`,
+      `REDIS_PASSWORD_FOR_REDIS_USER_MAINPC_CORE_SHA256='${sha256Hex(deriveSecret(TEST_SECRETS.redisPassword, "redis-user:mainpc:core"))}'`,
+      `NATS_LEAF_KEY_BASE64='${Buffer.from(TEST_SECRETS.natsLeafKey).toString("base64")}'`,
+    ]);
+    assert.match(group, /^[0-9a-f]{64}$/);
   });
 
   it("refuses missing, weak and unportable passwords, naming each", () => {
-    const outcome = renderEnvFile({ REDIS_PASSWORD: "short", NATS_PASSWORD: "has'quote-1234", NATS_LEAF_PASSWORD: undefined });
+    const outcome = renderEnvFile({ ...PASSWORD_ENV, REDIS_PASSWORD: "short", NATS_PASSWORD: "has'quote-1234-Abcd", NATS_LEAF_PASSWORD: undefined }, SAMPLE_REFS);
     assert.ok(!outcome.ok);
     assert.deepStrictEqual(outcome.problems.map((p) => p.split(" ")[0]), ["NATS_LEAF_PASSWORD", "NATS_PASSWORD", "REDIS_PASSWORD"]);
-    assert.match(outcome.problems.join("\n"), /not set[\s\S]*contains ', \\ or \$\{[\s\S]*at least 12 characters/);
-    for (const bad of ["back\\slash-1234", "dollar${brace}-12"]) {
-      assert.ok(!renderEnvFile({ ...PASSWORD_ENV, REDIS_PASSWORD: bad }).ok, bad);
+    assert.match(outcome.problems.join("\n"), /not set[\s\S]*contains ', \\ or \$\{[\s\S]*at least 16 characters of at least three kinds/);
+    for (const bad of ["back\\slash-1234-Abcd", "dollar${brace}-12-Abcd", "aaaaaaaaaaaaaaaaaaaa", "abcdefghijklmnop1234"]) {
+      assert.ok(!renderEnvFile({ ...PASSWORD_ENV, REDIS_PASSWORD: bad }, SAMPLE_REFS).ok, bad);
     }
   });
 });
@@ -279,7 +296,7 @@ const DOCKER_COMPOSE = ["/usr/bin/docker-compose", "/usr/local/bin/docker-compos
 describe("generated files under the real docker-compose", function () {
   this.timeout(60_000);
   // A password with every character the encodings must handle: URL delimiters, a NATS quote, $ and #.
-  const tricky = { redisPassword: 'r@d/s:p#1$x"q%z&+', natsPassword: 'n@ts:"pw"$HOME#2', natsLeafPassword: "l/e@f:pw%41#3$" };
+  const tricky = { ...TEST_SECRETS, redisPassword: 'r@d/s:p#1$x"q%z&+', natsPassword: 'n@ts:"pw"$HOME#2', natsLeafPassword: "l/e@f:pw%41#3$Xy" };
 
   it("passes docker-compose config for both hosts, which resolves every secret exactly as Pulumi would", function () {
     if (DOCKER_COMPOSE === undefined) {
@@ -290,13 +307,13 @@ describe("generated files under the real docker-compose", function () {
     const version = execFileSync(bin, ["version", "--short"], { encoding: "utf8" }).trim();
     const out = tempDir();
     try {
-      const env = { REDIS_PASSWORD: tricky.redisPassword, NATS_PASSWORD: tricky.natsPassword, NATS_LEAF_PASSWORD: tricky.natsLeafPassword };
+      const env = { ...PASSWORD_ENV, REDIS_PASSWORD: tricky.redisPassword, NATS_PASSWORD: tricky.natsPassword, NATS_LEAF_PASSWORD: tricky.natsLeafPassword };
       for (const machine of MACHINES) {
-        const result = runComposeCommand(["--machine", machine, "--out", out, "--write-env", "compose.env"], env, out);
+        const result = runComposeCommand(["--machine", machine, "--out", out, "--write-env", `${machine}.env`], env, out);
         assert.strictEqual(result.exitCode, 0, result.stderr);
       }
       for (const machine of MACHINES) {
-        const args = ["--env-file", path.join(out, "compose.env"), "-p", "ai-system", "-f", "docker-compose.network.yml", "-f", `docker-compose.${machine}.yml`, "config"];
+        const args = ["--env-file", path.join(out, `${machine}.env`), "-p", "ai-system", "-f", "docker-compose.network.yml", "-f", `docker-compose.${machine}.yml`, "config"];
         // A clean environment: the shell's REDIS_PASSWORD must not stand in for the env file's.
         const run: SpawnSyncReturns<string> = spawnSync(bin, args, { cwd: out, encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
         assert.strictEqual(run.status, 0, `docker-compose ${version} config ${machine}: ${run.stderr}`);

@@ -10,7 +10,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { Machine } from "../../src/config/machine";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
-import { exportCompose, machineFileName, NETWORK_FILE_NAME, secretVariableValues } from "../../src/compose";
+import { exportCompose, machineFileName, NETWORK_FILE_NAME, machineSecretRefs, secretVariableValues } from "../../src/compose";
 import { runProgram } from "../../src/program";
 import { fakeStackInputs, TEST_REGISTRY_PASSWORD, TEST_SECRETS } from "../support/fakeStackInputs";
 import { mockPulumi, plainStrings, Registration, unwrap } from "../support/pulumiMocks";
@@ -248,7 +248,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
     let byUrn = new Map<string, Registration>();
     let files: ComposeFiles;
     let rawTexts: string[] = [];
-    const variables = secretVariableValues(TEST_SECRETS);
+    let variables = new Map<string, string>();
 
     before(async () => {
       const run = await mockPulumi(machine);
@@ -258,6 +258,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       byUrn = new Map(containers.map((r) => [r.urn, r]));
       const outcome = exportCompose(projectDir(), machine, PROJECT_DIR);
       if (!outcome.ok) throw new Error(outcome.problems.join("\n"));
+      variables = secretVariableValues(TEST_SECRETS, machineSecretRefs(outcome.export.spec));
       const generated = new Map(outcome.export.files.map((f) => [f.path, f.content]));
       rawTexts = [...generated.values()];
       const parse = (path: string) => YAML.parse(generated.get(path) ?? "", { version: "1.1" });
@@ -286,7 +287,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       assert.ok(neutral.some((c) => c.dependsOn.some((d) => d.condition === "service_completed_successfully")), "NATS waits for its store init");
       assert.ok(neutral.filter((c) => c.dependsOn.length >= 3).length >= 2, "groups wait for groups, NATS and Redis");
       assert.ok(neutral.every((c) => c.readOnly && c.capDrop.includes("ALL") && c.ulimits.length === 1 && c.log.driver === "json-file"));
-      assert.ok(neutral.some((c) => (c.env.REDIS_URL ?? "").includes(encodeURIComponent(TEST_SECRETS.redisPassword))), "a URL with a secret");
+      assert.ok(neutral.some((c) => /^redis:\/\/[a-z0-9-]+:[0-9a-f]{64}@redis:6379\/0$/.test(c.env.REDIS_URL ?? "")), "a URL with a derived secret");
       assert.ok(neutral.some((c) => c.healthcheck !== null && (c.healthcheck.startIntervalMs ?? 0) > 0 && c.healthcheck.startPeriodMs > c.healthcheck.intervalMs));
       assert.ok(neutral.some((c) => Object.keys(c.tmpfs).length > 0) && neutral.some((c) => c.capAdd.length > 0));
       assert.ok(neutral.some((c) => c.stopTimeoutSeconds !== null), "a stop timeout");
@@ -316,8 +317,8 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       for (const [key, service] of Object.entries(files.machine.services)) {
         const environment = (service as { environment?: Record<string, string> }).environment ?? {};
         for (const [name, value] of Object.entries(environment)) {
-          const withSecret = /PASSWORD|REDIS_URL|NATS_LEAF_URL|NATS_SERVERS|NATS_URL|REDISCLI_AUTH/.test(name);
-          if (withSecret) assert.match(String(value), /\$\{[A-Z_]+:\?[^}]*\}/, `${key} ${name}`);
+          const withSecret = /PASSWORD|REDIS_URL|NATS_LEAF_URL|NATS_LEAF_TLS|NATS_SERVERS|NATS_URL|REDISCLI_AUTH/.test(name);
+          if (withSecret) assert.match(String(value), /\$\{[A-Z0-9_]+:\?[^}]*\}/, `${key} ${name}`);
           else assert.doesNotMatch(String(value), /\$\{/, `${key} ${name}`);
         }
       }

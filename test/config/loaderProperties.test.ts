@@ -16,6 +16,7 @@
  * Replay a failure: FC_SEED=<seed printed by fast-check>. Scale the run counts: FC_RUNS_SCALE=4.
  * List slow generated cases: FC_DEBUG=1.
  */
+import { agentNameProblem } from "../../src/config/agentName";
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fc from "fast-check";
@@ -776,13 +777,10 @@ describe("loader properties: hostile config roots never throw and end in well-fo
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Agent names: plain PascalCase or any unicode text (the loader takes any key that has
- * script_path). Names with leading or trailing whitespace are left out: they are an error (B3).
+ * Agent names: identifiers (src/config/agentName.ts; anything else is an error, tested in
+ * test/security/hostileNames.test.ts), unique after lower-casing.
  */
-const validAgentName = fc.oneof(
-  fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,15}$/),
-  fc.string({ unit: "grapheme", minLength: 1, maxLength: 8 }).filter((s) => s.trim() === s && s !== "" && s !== "<<" && !/[\u0000-\u001F\u007F-\u009F]/.test(s)),
-);
+const validAgentName = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,20}$/).filter((n) => agentNameProblem(n) === null);
 
 interface GeneratedAgent {
   readonly name: string;
@@ -795,7 +793,7 @@ interface GeneratedAgent {
 
 const validConfig = fc
   .record({
-    names: fc.uniqueArray(validAgentName, { minLength: 1, maxLength: 30 }),
+    names: fc.uniqueArray(validAgentName, { minLength: 1, maxLength: 30, selector: (n) => n.toLowerCase() }),
     groups: fc.uniqueArray(fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/).filter((g) => g !== "pc2_services"), { minLength: 1, maxLength: 5 }),
     profiles: fc.boolean(),
     style: yamlStyle,
@@ -981,7 +979,7 @@ describe("loader: agent names with leading or trailing whitespace", function () 
       const { config, findings } = loadEffectiveConfig({ configRoot, machine: "mainpc", env: {}, override: null });
       assert.deepStrictEqual(
         findings.map((f) => `${f.code} ${f.line} ${f.message}`),
-        ['invalid-value 3 agent name " Alpha" has leading or trailing spaces; remove them'],
+        ['invalid-value 3 agent name " Alpha" must be ASCII letters, digits and _ with a letter first (it becomes a network alias, host entry and environment variable name); rename it'],
       );
       const flagged = findings.some((f) => f.severity === "error");
       const alpha = config.agents.find((a) => a.name === "Alpha");

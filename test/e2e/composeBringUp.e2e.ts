@@ -19,8 +19,11 @@ import * as path from "path";
 import { runComposeCommand } from "../../src/cli/composeCommand";
 import { runStatusCommand } from "../../src/cli/statusCommand";
 import { Machine, MACHINES, otherMachine } from "../../src/config/machine";
+import { natsInboxPrefix } from "../../src/render/groupIdentity";
+import { deriveSecret } from "../../src/render/derivedSecret";
 import { agentEnvName } from "../../src/render/names";
 import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
+import { makeLeafCertificates } from "../../src/tls/leafCertificates";
 import { CRASHING_AGENTS, e2eOverride, OverrideResult, parseCompose, stringifyCompose } from "./composeOverride";
 import { DockerCli, engineEnvironment, runProgram, RunResult, runScript, seconds, sleep, stripWarnings, waitFor } from "./engine";
 import { crossDelivery, NatsWire } from "./natsWire";
@@ -39,7 +42,12 @@ const PASSWORDS: Record<Machine, { REDIS_PASSWORD: string; NATS_PASSWORD: string
   mainpc: { REDIS_PASSWORD: "redis-E2e-Main-0001", NATS_PASSWORD: "nats-E2e-Main-0001", NATS_LEAF_PASSWORD: "leaf-E2e-Both-0001" },
   pc2: { REDIS_PASSWORD: "redis-E2e-Pc2-00002", NATS_PASSWORD: "nats-E2e-Pc2-000002", NATS_LEAF_PASSWORD: "leaf-E2e-Both-0001" },
 };
-const NATS_USER = "agents";
+/** The container group whose NATS and Redis identity the test uses on each host (the first group). */
+function firstGroup(compose: { services: Record<string, { labels?: Record<string, string> }> }): string {
+  const group = Object.entries(compose.services).find(([, s]) => s.labels?.["ai-system.role"] === "agent-group");
+  if (group === undefined) throw new Error("no agent group in the compose file");
+  return group[0];
+}
 const BRING_UP_TIMEOUT_MS = 240_000;
 const TOTAL_BUDGET_S = 600;
 
@@ -106,6 +114,8 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
   let lanIps: Record<Machine, string> = { mainpc: "", pc2: "" };
   let startedEngine = false;
   let workDir = "";
+  let leafTls = {} as Record<Machine, Record<string, string>>;
+  const groups = {} as Record<Machine, string>;
   const overrides = {} as Record<Machine, OverrideResult>;
   const originals = {} as Record<Machine, any>;
   const e2eFiles = {} as Record<Machine, any>;
@@ -162,15 +172,23 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     note("images.sh", seconds((Date.now() - t) / 1000));
 
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), "aie2e-compose-"));
+    // The leaf link's mutual TLS: certificates for this run's mainpc address, as an operator makes them.
+    const certs = makeLeafCertificates(path.join(workDir, "leaf-certs"), lanIps.mainpc, 2);
+    const pem = (f: string) => fs.readFileSync(f, "utf8");
+    leafTls = {
+      mainpc: { NATS_LEAF_CA: pem(certs.ca), NATS_LEAF_CERT: pem(certs.mainpcCert), NATS_LEAF_KEY: pem(certs.mainpcKey) },
+      pc2: { NATS_LEAF_CA: pem(certs.ca), NATS_LEAF_CERT: pem(certs.pc2Cert), NATS_LEAF_KEY: pem(certs.pc2Key) },
+    };
     const cpuCount = os.cpus().length;
     for (const m of MACHINES) {
       // Part 1's command, as an operator runs it (the env file from the passwords in its environment).
-      const result = runComposeCommand(["--machine", m, "--out", workDir, "--write-env", `${m}.env`], { ...PASSWORDS[m] }, workDir);
+      const result = runComposeCommand(["--machine", m, "--out", workDir, "--write-env", `${m}.env`], { ...PASSWORDS[m], ...leafTls[m] }, workDir);
       if (result.exitCode !== 0) throw new Error(`npm run compose -- --machine ${m} failed:\n${result.stderr}`);
       fs.renameSync(path.join(workDir, "docker-compose.network.yml"), path.join(workDir, `docker-compose.network.from-${m}.yml`));
       const machineText = fs.readFileSync(path.join(workDir, `docker-compose.${m}.yml`), "utf8");
       const networkText = fs.readFileSync(path.join(workDir, `docker-compose.network.from-${m}.yml`), "utf8");
       originals[m] = parseCompose(machineText);
+      groups[m] = firstGroup(originals[m]);
       const lanFrom = parseCompose(networkText)["x-ai-system-cross-host"].lan as Record<Machine, string>;
       overrides[m] = e2eOverride(machineText, networkText, { machine: m, prefix: project(m), lanFrom, lanTo: lanIps, cpuCount, images: IMAGES });
       e2eFiles[m] = overrides[m].machineFile;
@@ -494,7 +512,9 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
   });
 
   async function connectNats(m: Machine, name: string): Promise<NatsWire> {
-    const client = await NatsWire.connect({ host: lanIps[m], port: 4222, user: NATS_USER, pass: PASSWORDS[m].NATS_PASSWORD, name });
+    const group = groups[m];
+    const pass = deriveSecret(PASSWORDS[m].NATS_PASSWORD, `nats-user:${m}:${group}`);
+    const client = await NatsWire.connect({ host: lanIps[m], port: 4222, user: group, pass, name, inboxPrefix: natsInboxPrefix(group) });
     clients.push(client);
     return client;
   }
@@ -513,12 +533,12 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     const client = await connectNats(writer, `e2e-${writer}-js`);
     const created = await client.jsonRequest<{ config: { name: string } }>(
       `$JS.API.STREAM.CREATE.${stream}`,
-      { name: stream, subjects: [`e2e.${writer}.>`], storage: "file", retention: "limits", num_replicas: 1 },
+      { name: stream, subjects: [`errors.e2e.${writer}.>`], storage: "file", retention: "limits", num_replicas: 1 },
       10_000,
     );
     assert.equal(created.config.name, stream);
     for (let i = 1; i <= 5; i++) {
-      const reply = await client.request(`e2e.${writer}.${i}`, `written while ${stopped}'s NATS is down ${i}`, 10_000);
+      const reply = await client.request(`errors.e2e.${writer}.${i}`, `written while ${stopped}'s NATS is down ${i}`, 10_000);
       assert.equal(reply.status, null, `publish ${i}: status ${reply.status}`);
       const ack = JSON.parse(reply.data.toString()) as { stream?: string; seq?: number; domain?: string };
       assert.deepEqual({ stream: ack.stream, seq: ack.seq, domain: ack.domain }, { stream, seq: i, domain: writer });
@@ -536,18 +556,20 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     this.timeout(180_000);
     await waitFor("pc2's leaf connection on mainpc", 60_000, async () => ((await leafCount()) >= 1 ? true : undefined), 250);
     await assert.rejects(
-      NatsWire.connect({ host: lanIps.mainpc, port: 4222, user: NATS_USER, pass: PASSWORDS.pc2.NATS_PASSWORD }),
+      NatsWire.connect({ host: lanIps.mainpc, port: 4222, user: groups.pc2, pass: deriveSecret(PASSWORDS.pc2.NATS_PASSWORD, `nats-user:pc2:${groups.pc2}`) }),
       /Authorization Violation/i,
       "pc2's password must not open mainpc's NATS",
     );
+    await assert.rejects(NatsWire.connect({ host: lanIps.mainpc, port: 4222 }), /Authorization Violation/i, "no client without credentials");
     const mainpc = await connectNats("mainpc", "e2e-mainpc");
     const pc2 = await connectNats("pc2", "e2e-pc2");
     note("NATS pc2 -> mainpc first delivery", seconds(await crossDelivery(pc2, mainpc, "errors.e2e.from-pc2")));
     note("NATS mainpc -> pc2 first delivery", seconds(await crossDelivery(mainpc, pc2, "errors.e2e.from-mainpc")));
     mainpc.close();
     pc2.close();
-    await jetStreamAlone("pc2", "mainpc", "E2E_PC2");
-    await jetStreamAlone("mainpc", "pc2", "E2E_MAINPC");
+    // The groups may create only the error bus's streams (ERRORS, AGENT_ERRORS): AGENT_ERRORS on a test subject.
+    await jetStreamAlone("pc2", "mainpc", "AGENT_ERRORS");
+    await jetStreamAlone("mainpc", "pc2", "AGENT_ERRORS");
   });
 
   async function redisClient(m: Machine): Promise<RedisWire> {
@@ -562,9 +584,10 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
       const anonymous = await redisClient(m);
       await assert.rejects(anonymous.command(["SET", "e2e:key", "x"]), (e: unknown) => e instanceof RedisReplyError && /^NOAUTH/.test(e.message));
       await assert.rejects(anonymous.command(["AUTH", PASSWORDS[otherMachine(m)].REDIS_PASSWORD]), (e: unknown) => e instanceof RedisReplyError && /WRONGPASS|invalid/i.test(e.message));
+      await assert.rejects(anonymous.command(["AUTH", PASSWORDS[m].REDIS_PASSWORD]), (e: unknown) => e instanceof RedisReplyError && /WRONGPASS/.test(e.message), "the stack secret is no password");
       anonymous.close();
       const redis = await redisClient(m);
-      assert.equal(await redis.command(["AUTH", PASSWORDS[m].REDIS_PASSWORD]), "OK");
+      assert.equal(await redis.command(["AUTH", groups[m], deriveSecret(PASSWORDS[m].REDIS_PASSWORD, `redis-user:${m}:${groups[m]}`)]), "OK");
       assert.equal(await redis.command(["SET", "e2e:key", `written on ${m} before the teardown`]), "OK");
       assert.equal(await redis.command(["RPUSH", "e2e:list", "a", "b", "c"]), 3);
       await assert.rejects(redis.command(["CONFIG", "GET", "appendonly"]), (e: unknown) => e instanceof RedisReplyError && /^NOPERM/.test(e.message));
@@ -588,12 +611,12 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     note("second bring-up of both hosts (from down to all healthy)", seconds((Date.now() - t) / 1000));
     for (const m of MACHINES) {
       const redis = await redisClient(m);
-      assert.equal(await redis.command(["AUTH", PASSWORDS[m].REDIS_PASSWORD]), "OK");
+      assert.equal(await redis.command(["AUTH", groups[m], deriveSecret(PASSWORDS[m].REDIS_PASSWORD, `redis-user:${m}:${groups[m]}`)]), "OK");
       assert.equal(await redis.command(["GET", "e2e:key"]), `written on ${m} before the teardown`);
       assert.deepEqual(await redis.command(["LRANGE", "e2e:list", "0", "-1"]), ["a", "b", "c"]);
       redis.close();
       const nats = await connectNats(m, `e2e-${m}-after`);
-      const stream = m === "mainpc" ? "E2E_MAINPC" : "E2E_PC2";
+      const stream = "AGENT_ERRORS";
       const info = await nats.jsonRequest<{ state: { messages: number } }>(`$JS.API.STREAM.INFO.${stream}`, undefined, 10_000);
       assert.equal(info.state.messages, 5, `${m}: JetStream stream ${stream} kept its messages`);
       nats.close();

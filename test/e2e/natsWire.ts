@@ -13,6 +13,8 @@ export interface NatsConnectOptions {
   readonly user?: string;
   readonly pass?: string;
   readonly name?: string;
+  /** Reply subjects start with it (a group may read only its own inboxes: `_INBOX.<group>`). */
+  readonly inboxPrefix?: string;
   /** Bound on the TCP connect, the INFO and the CONNECT/PING round trip (default 5000). */
   readonly timeoutMs?: number;
 }
@@ -118,6 +120,8 @@ export class NatsWire {
   /** The last -ERR the server sent. */
   lastError: string | null = null;
 
+  private inboxPrefix = "_INBOX";
+
   private constructor(private readonly socket: net.Socket) {
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) => this.fail(new NatsError(`socket error: ${error.message}`)));
@@ -165,6 +169,7 @@ export class NatsWire {
       };
       if (options.user !== undefined) connect.user = options.user;
       if (options.pass !== undefined) connect.pass = options.pass;
+      client.inboxPrefix = options.inboxPrefix ?? "_INBOX";
       client.write(`CONNECT ${JSON.stringify(connect)}${CRLF}`);
       await client.flush(timeoutMs);
       return client;
@@ -202,7 +207,7 @@ export class NatsWire {
 
   /** Request/reply through a fresh inbox; resolves with the first reply (or no-responders status). */
   async request(subject: string, data: string | Buffer, timeoutMs = 5000): Promise<NatsMessage> {
-    const inbox = `_INBOX.${randomBytes(8).toString("hex")}`;
+    const inbox = `${this.inboxPrefix}.${randomBytes(8).toString("hex")}`;
     const subscription = this.subscribe(inbox);
     try {
       this.publish(subject, data, inbox);

@@ -32,7 +32,7 @@ describe("golden files: the rendered compose files and NATS/Redis configurations
       const portable = (text: string): string => text.split(PROJECT_ROOT).join("<project>");
       const rendered = new Map(outcome.export.files.map((f) => [f.path, portable(f.content)]));
       // The server configurations on their own too (the compose file carries them inline).
-      rendered.set("nats-server.conf", renderNatsConfig(machine));
+      rendered.set("nats-server.conf", renderNatsConfig(machine, outcome.export.spec.groups.map((g) => g.key)));
       rendered.set("redis-server.command.json", `${JSON.stringify(outcome.export.spec.redis.command, null, 2)}\n`);
       if (UPDATE) {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -69,9 +69,19 @@ describe("hardening/redisAcl", () => {
   });
 
   it("accepts the rendered command and judges the alternatives", () => {
-    assert.deepStrictEqual(judgeRedisCommand(renderRedisCommand(1024)), {
+    assert.deepStrictEqual(judgeRedisCommand(renderRedisCommand(1024, ["core", "vision-gpu"])), {
       ok: true,
-      detail: "default user password-protected, ACL on ~* &* +@all -@dangerous +info",
+      detail: "default user off; 3 more users, each with a password and no dangerous commands",
+    });
+    const acl = (...lines: string[]) => ["sh", "-c", `printf '%s\\n' ${lines.map((l) => `"${l}"`).join(" ")} > /tmp/a && exec redis-server --aclfile /tmp/a`];
+    assert.deepStrictEqual(judgeRedisCommand(acl("user default off", "user core on nopass ~* +@all")), { ok: false, problem: "the core user has no password" });
+    assert.deepStrictEqual(judgeRedisCommand(acl("user default off", "user core on #abc ~* +@all")), {
+      ok: false,
+      problem: "the core user may run ACL, BGREWRITEAOF, BGSAVE, CONFIG, DEBUG, FAILOVER, FLUSHALL, FLUSHDB, MIGRATE, MODULE, MONITOR, PSYNC, REPLICAOF, RESTORE, SAVE, SHUTDOWN, SLAVEOF, SWAPDB, SYNC",
+    });
+    assert.deepStrictEqual(judgeRedisCommand(acl("user core on #abc -@all +get")), {
+      ok: false,
+      problem: "the default user is not configured (--user default ...): it runs every command, with at most a requirepass password",
     });
     assert.deepStrictEqual(judgeRedisCommand(["redis-server", "--user", "default", "off"]), { ok: true, detail: "the default user is disabled" });
     assert.deepStrictEqual(judgeRedisCommand(["redis-server", "--user", "default", "on", "#0123abcd", "-@all", "+get"]), {
@@ -90,21 +100,34 @@ describe("hardening/natsConfig", () => {
   });
 
   it("accepts the rendered hub and leaf configurations", () => {
-    assert.deepStrictEqual(judgeNatsAuth(renderNatsCommand("mainpc")), { ok: true, detail: "client users and the leaf-node listener need passwords (from the environment)" });
-    assert.deepStrictEqual(judgeNatsAuth(renderNatsCommand("pc2")), {
+    assert.deepStrictEqual(judgeNatsAuth(renderNatsCommand("mainpc", ["core"])), {
       ok: true,
-      detail: "client users need passwords; the leaf-node remote URL with its credentials comes from the environment",
+      detail: "1 client users, each with a password from the environment and allow-list permissions; the leaf-node listener needs a password and a verified certificate (mutual TLS)",
     });
-    assert.deepStrictEqual(judgeNatsMonitoring(renderNatsCommand("pc2"), [4222]), { ok: true, detail: "monitoring on 127.0.0.1:8222 only" });
+    assert.deepStrictEqual(judgeNatsAuth(renderNatsCommand("pc2", ["core"])), {
+      ok: true,
+      detail: "1 client users, each with a password from the environment and allow-list permissions; the leaf-node remote logs in with credentials from the environment over TLS",
+    });
+    assert.deepStrictEqual(judgeNatsMonitoring(renderNatsCommand("pc2", ["core"]), [4222]), { ok: true, detail: "monitoring on 127.0.0.1:8222 only" });
   });
 
-  it("rejects a leaf remote without credentials, monitoring on every address, and a missing configuration", () => {
-    const config = (leaf: string) => ["x", `listen: "0.0.0.0:4222"\nauthorization {\n  users: [\n    {user: $U, password: $P}\n  ]\n}\n${leaf}`];
-    assert.deepStrictEqual(judgeNatsAuth(config('leafnodes {\n  remotes: [\n    {url: "nats-leaf://hub:7422"}\n  ]\n}\n')), {
+  it("rejects users without permissions or passwords, a leaf link without TLS or credentials, monitoring on every address, and a missing configuration", () => {
+    const perms = 'permissions: {publish: {allow: ["errors.>"]}, subscribe: {allow: ["errors.>"]}}';
+    const config = (leaf: string, user = `{user: $U, password: $P, ${perms}}`) => ["x", `listen: "0.0.0.0:4222"\naccounts {\n  A: {\n    users: [\n      ${user}\n    ]\n  }\n}\n${leaf}`];
+    const tls = '  tls {\n    cert_file: "/tmp/c"\n  }\n';
+    assert.deepStrictEqual(judgeNatsAuth(config(`leafnodes {\n${tls}  remotes: [\n    {url: "nats-leaf://hub:7422"}\n  ]\n}\n`)), {
       ok: false,
       problem: "a leaf-node remote has no credentials",
     });
-    assert.deepStrictEqual(judgeNatsAuth(config("")), { ok: true, detail: "client users need passwords (from the environment); no leaf-node link" });
+    assert.deepStrictEqual(judgeNatsAuth(config('leafnodes {\n  remotes: [\n    {url: $NATS_LEAF_URL}\n  ]\n}\n')), { ok: false, problem: "the leaf-node link is not TLS" });
+    assert.deepStrictEqual(judgeNatsAuth(config(`leafnodes {\n  listen: "0.0.0.0:7422"\n${tls}  authorization {\n    users: [\n      {user: $L, password: $LP}\n    ]\n  }\n}\n`)), {
+      ok: false,
+      problem: "the leaf-node listener does not verify the leaf's certificate",
+    });
+    assert.deepStrictEqual(judgeNatsAuth(config("")), { ok: true, detail: "1 client users, each with a password from the environment and allow-list permissions; no leaf-node link" });
+    assert.deepStrictEqual(judgeNatsAuth(config("", "{user: $U, password: $P}")), { ok: false, problem: "1 client users have no publish and subscribe allow-lists" });
+    assert.deepStrictEqual(judgeNatsAuth(config("", "{user: $U, password: plain}")), { ok: false, problem: "clients connect without a password (no user with a password from the environment)" });
+    assert.deepStrictEqual(judgeNatsAuth(["x", 'listen: "0.0.0.0:4222"\nno_auth_user: agents\n']), { ok: false, problem: "no_auth_user lets clients in without credentials" });
     assert.deepStrictEqual(judgeNatsMonitoring(["listen: 4222\nhttp_port: 8222\n"], []), { ok: false, problem: "monitoring listens on every address (port 8222)" });
     assert.deepStrictEqual(judgeNatsMonitoring(["listen: 4222\n"], []), { ok: true, detail: "monitoring is off" });
     assert.deepStrictEqual(judgeNatsAuth(["--config", "/etc/nats/nats.conf"]), { ok: false, problem: "no NATS configuration in the command" });

@@ -4,15 +4,15 @@
  * fail with exactly that problem (every other check keeps its outcome).
  */
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
 import { DockerContainerInputs, evaluateContainer, viewFromDockerInputs, viewFromSpec } from "../../src/hardening";
 import { deployMachine } from "../../src/program/deployMachine";
 import { HardeningCheckId, renderRedisContainer } from "../../src/render";
 import { mockPulumi, MockedRun } from "../support/pulumiMocks";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
+import { testSecretOutputs } from "../support/fakeStackInputs";
 
 const CONTAINER = "docker:index/container:Container";
-const secrets = () => ({ redisPassword: pulumi.secret("redis-Secret-1"), natsPassword: pulumi.secret("nats-Secret-1"), natsLeafPassword: pulumi.secret("leaf-Secret-1") });
+const secrets = testSecretOutputs;
 
 type Labels = { label: string; value: string }[];
 const labelsOf = (inputs: DockerContainerInputs): Labels => (inputs.labels as Labels | undefined) ?? [];
@@ -101,8 +101,16 @@ const WEAKENINGS: readonly Weakening[] = [
     name: "Docker socket",
     container: "mainpc-language",
     weaken: (i) => ({ ...i, mounts: [...mountsOf(i), { type: "bind", source: "/var/run/docker.sock", target: "/var/run/docker.sock", readOnly: true }] }),
-    check: "5.32",
-    problem: "mounts /var/run/docker.sock",
+    check: "5.6",
+    problem: "binds host /var/run/docker.sock",
+    also: [["5.32", "mounts /var/run/docker.sock"]],
+  },
+  {
+    name: "the host's /var/run written //var/run/",
+    container: "mainpc-language",
+    weaken: (i) => ({ ...i, mounts: [...mountsOf(i), { type: "bind", source: "//var/./run/", target: "/host-run", readOnly: true }] }),
+    check: "5.6",
+    problem: "binds host //var/./run/",
   },
   { name: "logs not rotated", container: "mainpc-redis", weaken: (i) => ({ ...i, logOpts: undefined }), check: "log-rotation", problem: "json-file without max-size and max-file grows without bound" },
   {
@@ -151,36 +159,57 @@ const WEAKENINGS: readonly Weakening[] = [
   {
     name: "Redis allows everything",
     container: "mainpc-redis",
-    weaken: (i) => ({ ...i, command: ["sh", "-c", commandOf(i)[2]?.replace('"-@dangerous" ', "") ?? ""] }),
+    weaken: (i) => ({ ...i, command: ["sh", "-c", commandOf(i)[2]?.replace(/ -@dangerous/g, "") ?? ""] }),
     check: "redis-acl",
     problem:
-      "the default user may run ACL, BGREWRITEAOF, BGSAVE, CONFIG, DEBUG, FAILOVER, FLUSHALL, FLUSHDB, MIGRATE, MODULE, MONITOR, PSYNC, REPLICAOF, RESTORE, SAVE, SHUTDOWN, SLAVEOF, SWAPDB, SYNC",
+      "the core user may run ACL, BGREWRITEAOF, BGSAVE, CONFIG, DEBUG, FAILOVER, FLUSHALL, FLUSHDB, MIGRATE, MODULE, MONITOR, PSYNC, REPLICAOF, RESTORE, SAVE, SHUTDOWN, SLAVEOF, SWAPDB, SYNC",
   },
   {
     name: "Redis allows FLUSHALL back",
     container: "mainpc-redis",
-    weaken: (i) => ({ ...i, command: ["sh", "-c", commandOf(i)[2]?.replace('"+info"', '"+info" "+flushall"') ?? ""] }),
+    weaken: (i) => ({ ...i, command: ["sh", "-c", commandOf(i)[2]?.replace('+info"', '+info +flushall"') ?? ""] }),
     check: "redis-acl",
-    problem: "the default user may run FLUSHALL",
+    problem: "the core user may run FLUSHALL",
   },
   {
     name: "Redis without a password",
     container: "mainpc-redis",
-    weaken: (i) => ({ ...i, command: ["sh", "-c", commandOf(i)[2]?.replace('">$REDIS_PASSWORD"', "nopass") ?? ""] }),
+    weaken: (i) => ({ ...i, command: ["sh", "-c", commandOf(i)[2]?.replace(/ on #\$REDIS_PASSWORD_SHA256_[A-Z_]+/, " on nopass") ?? ""] }),
     check: "redis-acl",
-    problem: "the default user has no password",
+    problem: "the core user has no password",
   },
   {
     name: "NATS without client authorization",
     container: "mainpc-nats",
-    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace(/authorization \{\n {2}users: \[\n[^\]]*\]\n\}\n/, "")) }),
+    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace(/, password: \$NATS_PASSWORD_[A-Z_]+/g, "")) }),
     check: "nats-auth",
-    problem: "clients connect without a password (no authorization block with passwords)",
+    problem: "clients connect without a password (no user with a password from the environment)",
+  },
+  {
+    name: "NATS users without permissions",
+    container: "mainpc-nats",
+    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace(/, permissions: \{publish: \{allow: \[[^\]]*\]\}, subscribe: \{allow: \[[^\]]*\]\}\}/g, "")) }),
+    check: "nats-auth",
+    problem: "3 client users have no publish and subscribe allow-lists",
+  },
+  {
+    name: "NATS leaf listener without client certificate verification",
+    container: "mainpc-nats",
+    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace("    verify: true\n", "")) }),
+    check: "nats-auth",
+    problem: "the leaf-node listener does not verify the leaf's certificate",
+  },
+  {
+    name: "NATS leaf link in clear",
+    container: "mainpc-nats",
+    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace(/  tls \{[^}]*\}\n/, "")) }),
+    check: "nats-auth",
+    problem: "the leaf-node link is not TLS",
   },
   {
     name: "NATS leaf listener without authorization",
     container: "mainpc-nats",
-    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace(/ {2}authorization \{\n[^}]*\}\n/, "")) }),
+    weaken: (i) => ({ ...i, command: commandOf(i).map((c) => c.replace("password: $NATS_LEAF_PASSWORD, ", "")) }),
     check: "nats-auth",
     problem: "the leaf-node listener accepts connections without a password",
   },
@@ -237,7 +266,7 @@ describe("hardening checks on deliberately weakened containers", function () {
   }
 
   it("a weakened spec fails the same way before anything is created", () => {
-    const redis = renderRedisContainer(sampleSettings());
+    const redis = renderRedisContainer(sampleSettings(), ["core"]);
     const weakened = { ...redis, readOnlyRootfs: false, noNewPrivileges: false, user: "0:0" };
     assert.deepStrictEqual(
       evaluateContainer(viewFromSpec(weakened)).failures.map((f) => [f.id, f.outcome.detail]),

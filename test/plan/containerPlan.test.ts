@@ -168,7 +168,7 @@ describe("container plan", () => {
     const p = plan(["docker_groups:", "  mainpc:", "    Bad_Name: {agents: [A]}", "    one:", "      agents: [A, B, C, D]", "      gpu: {vram_mb: -5, device_ids: []}", "      cpu: 3"].join("\n"));
     assert.deepStrictEqual(p.findings.filter((f) => f.code === "invalid-value").map(brief), [
       'error invalid-value config/overrides/docker.yaml:3 docker group name "Bad_Name" must be lowercase letters, digits and dashes (it becomes a container and DNS name)',
-      'error invalid-value config/overrides/docker.yaml:6 docker group one: gpu.device_ids is invalid (expected array to have >=1 items); list explicit GPU ids, e.g. ["0"]',
+      'error invalid-value config/overrides/docker.yaml:6 docker group one: gpu.device_ids is invalid (expected array to have >=1 items); list explicit GPU ids (indexes or GPU-/MIG- UUIDs; not "all"), e.g. ["0"]',
       "error invalid-value config/overrides/docker.yaml:6 docker group one: gpu.vram_mb is invalid (expected number to be >0); set vram_mb to a positive whole number of MiB",
       "error invalid-value config/overrides/docker.yaml:7 docker group one: unknown key cpu; remove it or fix its spelling",
     ]);

@@ -4,8 +4,9 @@ import { finding } from "../../src/config/finding";
 import { deployMachine } from "../../src/program/deployMachine";
 import { mockPulumi } from "../support/pulumiMocks";
 import { samplePlan, sampleSettings } from "../support/samplePlan";
+import { testSecretOutputs } from "../support/fakeStackInputs";
 
-const secrets = () => ({ redisPassword: pulumi.secret("redis-Secret-1"), natsPassword: pulumi.secret("nats-Secret-1"), natsLeafPassword: pulumi.secret("leaf-Secret-1") });
+const secrets = testSecretOutputs;
 
 const ERROR = finding("error", "vram-over-capacity", "GPU groups ask 30720 MB of 23040 MB", { file: "config/overrides/docker.yaml", line: 42 });
 const ERROR2 = finding("error", "unknown-dependency", "GoTToTAgent depends on NoSuchAgent", { file: "config/startup_config.v3.yaml", line: 12 });

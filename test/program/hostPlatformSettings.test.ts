@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import { formatFinding } from "../../src/config/finding";
 import { parseStackSettings, RawSettings } from "../../src/program";
+import { TEST_SECRETS } from "../support/fakeStackInputs";
 
 const SOURCE = { file: "Pulumi.pc2.yaml", baseDir: "/srv/infra", lineOf: () => 3 };
-const SECRETS = { redisPassword: "redis-Secret-1234", natsPassword: "nats-Secret-5678", natsLeafPassword: "leaf-Secret-9012" };
+const SECRETS = TEST_SECRETS;
 const MINIMAL: RawSettings = { machine: "pc2", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", ...SECRETS };
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { formatFinding } from "../../src/config/finding";
 import { lineOfKey, parseStackSettings, planEnvironment, RawSettings, SettingsSource } from "../../src/program";
+import { TEST_SECRETS } from "../support/fakeStackInputs";
 
 const STACK_TEXT = [
   "config:",
@@ -13,7 +14,7 @@ const STACK_TEXT = [
 
 const SOURCE: SettingsSource = { file: "Pulumi.mainpc.yaml", baseDir: "/srv/infra", lineOf: (key) => lineOfKey(STACK_TEXT, key) };
 
-const SECRETS = { redisPassword: "redis-Secret-1234", natsPassword: "nats-Secret-5678", natsLeafPassword: "leaf-Secret-9012" };
+const SECRETS = TEST_SECRETS;
 const MINIMAL: RawSettings = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", ...SECRETS };
 
 const messages = (raw: RawSettings, source: SettingsSource = SOURCE): string[] => {
@@ -93,6 +94,9 @@ describe("program/stackSettings", () => {
       redisPassword: "short pass",
       natsPassword: SECRETS.natsPassword,
       natsLeafPassword: SECRETS.natsLeafPassword,
+      natsLeafCa: SECRETS.natsLeafCa,
+      natsLeafCert: SECRETS.natsLeafCert,
+      natsLeafKey: SECRETS.natsLeafKey,
       natsUserName: "agents",
     };
     // This stack file lacks configRoot, so that finding points at line 1.
@@ -101,7 +105,7 @@ describe("program/stackSettings", () => {
     assert.deepStrictEqual(messages(raw, source), [
       "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting configRoot is missing; set it to the path of the monorepo root",
       'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting extraEnvironment is invalid: "HF_HOME=/x" (not a list); write a list of KEY=value strings',
-      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is invalid: the secret value; set it with `pulumi config set --secret redisPassword`: at least 12 characters, no spaces",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is invalid: the secret value; set it with `pulumi config set --secret redisPassword`: at least 16 characters of at least three kinds (lower case, upper case, digits, others), no spaces; e.g. `openssl rand -base64 24`",
       "ERROR [invalid-value] Pulumi.mainpc.yaml:1: unknown stack setting ai-system:natsUserName; remove it or fix its spelling",
       'ERROR [invalid-value] Pulumi.mainpc.yaml:2: stack setting machine is invalid: "pc3"; set it to mainpc or pc2',
       'ERROR [invalid-value] Pulumi.mainpc.yaml:4: stack setting mainpcIp is invalid: "192.168.1.300"; set it to mainpc\'s IPv4 LAN address',
@@ -221,9 +225,9 @@ describe("program/stackSettings", () => {
   it("requires the three secrets", () => {
     const { redisPassword: _r, natsPassword: _n, natsLeafPassword: _l, ...withoutSecrets } = MINIMAL;
     assert.deepStrictEqual(messages(withoutSecrets), [
-      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsLeafPassword is missing; set it with `pulumi config set --secret natsLeafPassword` to the same value in both stacks: at least 12 characters, no spaces",
-      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsPassword is missing; set it with `pulumi config set --secret natsPassword`: at least 12 characters, no spaces",
-      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is missing; set it with `pulumi config set --secret redisPassword`: at least 12 characters, no spaces",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsLeafPassword is missing; set it with `pulumi config set --secret natsLeafPassword` to the same value in both stacks: at least 16 characters of at least three kinds (lower case, upper case, digits, others), no spaces; e.g. `openssl rand -base64 24`",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsPassword is missing; set it with `pulumi config set --secret natsPassword`: at least 16 characters of at least three kinds (lower case, upper case, digits, others), no spaces; e.g. `openssl rand -base64 24`",
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is missing; set it with `pulumi config set --secret redisPassword`: at least 16 characters of at least three kinds (lower case, upper case, digits, others), no spaces; e.g. `openssl rand -base64 24`",
     ]);
   });
 
@@ -253,13 +257,11 @@ describe("program/stackSettings", () => {
       MACHINE_TYPE: "mainpc",
       MAINPC_IP: "192.168.1.10",
       MAIN_PC_IP: "192.168.1.10",
-      NATS_USER: "agents",
       PC2_IP: "192.168.1.20",
       PORT_OFFSET: "7",
       PYTHONPATH: "/app",
       REDIS_HOST: "127.0.0.1",
       REDIS_PORT: "6379",
-      REDIS_USERNAME: "default",
     });
   });
 

@@ -189,8 +189,8 @@ describe("render/agentContainer", () => {
   it("gives agent groups a stop timeout above the launcher's grace period, NATS and Redis time to persist, the store init none", () => {
     assert.deepStrictEqual([LAUNCHER_DEFAULT_GRACE_SECONDS, STOP_TIMEOUT_MARGIN_SECONDS], [20, 10]);
     assert.strictEqual(containerStopTimeoutSeconds(core), 30);
-    assert.strictEqual(containerStopTimeoutSeconds(renderRedisContainer(settings)), 120);
-    assert.strictEqual(containerStopTimeoutSeconds(renderNatsContainer(settings)), 60);
+    assert.strictEqual(containerStopTimeoutSeconds(renderRedisContainer(settings, [])), 120);
+    assert.strictEqual(containerStopTimeoutSeconds(renderNatsContainer(settings, [])), 60);
     assert.strictEqual(containerStopTimeoutSeconds(renderNatsStoreInit(settings)), null);
     // A grace period set through the environment moves the stop timeout with it.
     const slow = renderAgentContainer(plan, plan.containers[0], sampleSettings({ extraEnvironment: { LAUNCHER_GRACE_SECONDS: "45.5" } }));

@@ -1,3 +1,4 @@
+import { deriveSecret } from "../../src/render/derivedSecret";
 import * as assert from "assert";
 import { renderAgentEnvironment, renderSpecText, RenderError, EnvVar } from "../../src/render";
 import { launcherEnvironment } from "../../src/launcher/launcherContract";
@@ -47,11 +48,12 @@ describe("render/agentEnvironment", () => {
       "MEMORY_ORCHESTRATOR_SERVICE_PORT=7140",
       "MODEL_MANAGER_SUITE_HEALTH_PORT=8211",
       "MODEL_MANAGER_SUITE_PORT=7211",
-      "NATS_PASSWORD=<natsPassword>",
+      "NATS_INBOX_PREFIX=_INBOX.language",
+      `NATS_PASSWORD=${deriveSecret("<natsPassword>", "nats-user:mainpc:language")}`,
       // the credentials inside the URLs: the code passes none of its own
-      "NATS_SERVERS=nats://agents:%3CnatsPassword%3E@nats:4222",
-      "NATS_URL=nats://agents:%3CnatsPassword%3E@nats:4222",
-      "NATS_USER=agents",
+      `NATS_SERVERS=nats://language:${deriveSecret("<natsPassword>", "nats-user:mainpc:language")}@nats:4222`,
+      `NATS_URL=nats://language:${deriveSecret("<natsPassword>", "nats-user:mainpc:language")}@nats:4222`,
+      "NATS_USER=language",
       "NLU_AGENT_HEALTH_PORT=6709",
       "NLU_AGENT_PORT=5709",
       "PC2_IP=192.168.1.20",
@@ -60,10 +62,10 @@ describe("render/agentEnvironment", () => {
       "PYTHONPATH=/app",
       // REDIS_HOST/PORT readers send no password: they reach Redis through the launcher's relay
       "REDIS_HOST=127.0.0.1",
-      "REDIS_PASSWORD=<redisPassword>",
+      `REDIS_PASSWORD=${deriveSecret("<redisPassword>", "redis-user:mainpc:language")}`,
       "REDIS_PORT=6379",
-      "REDIS_URL=redis://default:%3CredisPassword%3E@redis:6379/0",
-      "REDIS_USERNAME=default",
+      `REDIS_URL=redis://language:${deriveSecret("<redisPassword>", "redis-user:mainpc:language")}@redis:6379/0`,
+      "REDIS_USERNAME=language",
       "SERVICE_REGISTRY_HOST=mainpc-serviceregistry",
       "SERVICE_REGISTRY_PORT=7200",
       "SYSTEM_DIGITAL_TWIN_HEALTH_PORT=8220",

@@ -16,6 +16,6 @@ describe("render/healthchecks", () => {
   it("NATS checks /healthz on the monitoring port; Redis looks for PONG", () => {
     const t = sampleSettings().healthcheck;
     assert.deepStrictEqual(renderNatsHealthcheck(t), { tests: ["CMD", "wget", "-q", "--spider", "http://127.0.0.1:8222/healthz"], ...TIMINGS });
-    assert.deepStrictEqual(renderRedisHealthcheck(t), { tests: ["CMD-SHELL", "redis-cli ping | grep -q PONG"], ...TIMINGS });
+    assert.deepStrictEqual(renderRedisHealthcheck(t), { tests: ["CMD-SHELL", "redis-cli --user healthcheck ping | grep -q PONG"], ...TIMINGS });
   });
 });
