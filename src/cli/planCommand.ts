@@ -1,4 +1,4 @@
-import * as path from "path";
+import { PROJECT_ROOT } from "../projectRoot";
 import { Finding, hasErrors } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
@@ -10,9 +10,9 @@ import { hardeningSummary } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
 /** The project's own root holds the default configuration in config/. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT };
 
-const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [--override NAME|none] [--json]
+const USAGE = `usage: ai-system plan --machine mainpc|pc2 [--config-root DIR] [--override NAME|none] [--json]
 
   --machine      the host to plan (default: $MACHINE_TYPE)
   --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
@@ -48,11 +48,4 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const exitCode = hasErrors(findings) ? 1 : 0;
   if (json) return { exitCode, stdout: `${JSON.stringify({ ...planToJson(plan), findings }, null, 2)}\n`, stderr: "" };
   return { exitCode, stdout: `${planToText(plan, hardeningSummary(outcome), findings)}\n`, stderr: "" };
-}
-
-if (require.main === module) {
-  const result = runPlanCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }
