@@ -11,7 +11,8 @@
  * run in a child process with a deadline and a heap cap, so a regression fails the test
  * instead of hanging mocha.
  *
- * Run this file alone (`npx mocha <file>` also runs .mocharc.json's spec, i.e. every test):
+ * Run this file alone, after `npm run build` (the isolated cases run the compiled modules in dist/;
+ * `npx mocha <file>` also runs .mocharc.json's spec, i.e. every test):
  *   npx mocha --no-config -r ts-node/register/transpile-only --extension ts --timeout 60000 test/config/loaderProperties.test.ts
  * Replay a failure: FC_SEED=<seed printed by fast-check>. Scale the run counts: FC_RUNS_SCALE=4.
  * List slow generated cases: FC_DEBUG=1.
