@@ -23,11 +23,12 @@ import { DeploymentPlan } from "../src/plan/deploymentPlan";
 import { BenchContext, BenchExtension, BenchRow } from "./benchTypes";
 import { bothStacksUnderMocks, yamlParseFloor } from "./extraBenchmarks";
 import { removeGeneratedConfig, writeGeneratedConfig } from "./generateConfig";
+import { wholeProcessPlan } from "./processBench";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** More benchmarks, run after the built-in ones and printed in the same table. */
-export const benchExtensions: BenchExtension[] = [yamlParseFloor, bothStacksUnderMocks];
+export const benchExtensions: BenchExtension[] = [wholeProcessPlan, yamlParseFloor, bothStacksUnderMocks];
 
 const TARGET_DEFAULT_MS = 20;
 const TARGET_5000_MS = 500;

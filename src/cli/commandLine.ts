@@ -1,4 +1,5 @@
 import * as path from "path";
+import { parseArgs } from "util";
 import { MACHINES, Machine, parseMachine } from "../config/machine";
 
 /** A command as a function of its arguments and environment: what tests call. */
@@ -20,26 +21,39 @@ export type ParsedCommandLine =
   | { readonly kind: "help" }
   | { readonly kind: "usage"; readonly problem: string };
 
-/** The flag syntax every command shares; a repeated flag keeps its last value. */
+/**
+ * The flag syntax every command shares, on Node's util.parseArgs: `--flag value`, `--flag=value`,
+ * `--help`/`-h`; a repeated flag keeps its last value. Lenient parsing plus its tokens, so each
+ * problem is said in this project's words (and names the argument) instead of Node's.
+ */
 export function parseCommandLine(argv: readonly string[], spec: CommandLineSpec): ParsedCommandLine {
+  const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
+  for (const flag of spec.values) options[flagName(flag)] = { type: "string" };
+  for (const flag of spec.switches) options[flagName(flag)] = { type: "boolean" };
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values = new Map<string, string>();
   const switches = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    if (flag === "--help" || flag === "-h") return { kind: "help" };
-    if (spec.switches.includes(flag) && eq < 0) {
+  for (const token of tokens) {
+    if (token.kind === "option" && token.name === "help") return { kind: "help" };
+  }
+  for (const token of tokens) {
+    if (token.kind === "positional") return { kind: "usage", problem: `unknown argument ${token.value}` };
+    if (token.kind === "option-terminator") return { kind: "usage", problem: "unknown argument --" };
+    const flag = `--${token.name}`;
+    if (spec.values.includes(flag)) {
+      if (token.value === undefined) return { kind: "usage", problem: `${flag} needs a value` };
+      values.set(flag, token.value);
+    } else if (spec.switches.includes(flag) && token.inlineValue !== true) {
       switches.add(flag);
-    } else if (spec.values.includes(flag)) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined) return { kind: "usage", problem: `${flag} needs a value` };
-      values.set(flag, value);
     } else {
-      return { kind: "usage", problem: `unknown argument ${arg}` };
+      return { kind: "usage", problem: `unknown argument ${token.rawName}${token.inlineValue === true ? `=${token.value ?? ""}` : ""}` };
     }
   }
   return { kind: "ok", values, switches };
+}
+
+function flagName(flag: string): string {
+  return flag.replace(/^--/, "");
 }
 
 export function usageError(problem: string, usage: string): CommandResult {

@@ -7,7 +7,7 @@ import { machineSecretRefs } from "../compose/composeText";
 import { CommandResult, helpResult, parseCommandLine, requiredMachine, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
 
-const USAGE = `usage: npm run compose -- --machine mainpc|pc2 [--config-root DIR] [--out DIR] [--write-env FILE]
+const USAGE = `usage: ai-system compose --machine mainpc|pc2 [--config-root DIR] [--out DIR] [--write-env FILE]
 
   --machine      the host whose compose file to write (default: $MACHINE_TYPE)
   --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
@@ -68,11 +68,4 @@ export function runComposeCommand(argv: readonly string[], env: Environment, cwd
     `Run on ${machine}: docker-compose --env-file .env -p ai-system -f docker-compose.network.yml -f docker-compose.${machine}.yml up -d`,
   ];
   return { exitCode: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
-}
-
-if (require.main === module) {
-  const result = runComposeCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }

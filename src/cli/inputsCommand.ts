@@ -20,9 +20,10 @@ import { SecretName } from "../render/spec";
 import { makeLeafCertificates } from "../tls/leafCertificates";
 import { CommandResult, helpResult, parseCommandLine, usageError } from "./commandLine";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+import { PROJECT_ROOT } from "../projectRoot";
+export { PROJECT_ROOT };
 
-const USAGE = `usage: npm run inputs -- --stack mainpc|pc2 [--json]
+const USAGE = `usage: ai-system inputs --stack mainpc|pc2 [--json]
 
   --stack  the stack whose settings to use (Pulumi.yaml defaults, then Pulumi.<stack>.yaml)
   --json   print one JSON object instead of text
@@ -157,12 +158,4 @@ export async function runInputsCommand(argv: readonly string[], projectDir: stri
     ? `${JSON.stringify(result.view, null, 2)}\n`
     : `${[...result.view.resources.map(resourceText), ...result.view.findings].join("\n\n")}\n`;
   return { exitCode: problems.length > 0 ? 1 : 0, stdout, stderr: problems.map((p) => `${p}\n`).join("") };
-}
-
-if (require.main === module) {
-  void runInputsCommand(process.argv.slice(2)).then((result) => {
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
-    process.exitCode = result.exitCode;
-  });
 }

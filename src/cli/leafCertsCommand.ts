@@ -4,7 +4,7 @@ import { isIPv4 } from "net";
 import { makeLeafCertificates } from "../tls/leafCertificates";
 import { CommandResult, helpResult, parseCommandLine, usageError } from "./commandLine";
 
-const USAGE = `usage: npm run leaf-certs -- --mainpc-ip IP --out DIR [--days N]
+const USAGE = `usage: ai-system leaf-certs --mainpc-ip IP --out DIR [--days N]
 
 Makes the certificates of the NATS leaf link's mutual TLS with openssl: DIR/ca.pem (and
 ca-key.pem, keep it offline), DIR/mainpc-cert.pem and mainpc-key.pem (server; IP SAN --mainpc-ip),
@@ -33,11 +33,4 @@ export function runLeafCertsCommand(argv: readonly string[], cwd: string = proce
     `Keep ${files.caKey} offline (it signs new certificates); the hosts do not need it.`,
   ];
   return { exitCode: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
-}
-
-if (require.main === module) {
-  const result = runLeafCertsCommand(process.argv.slice(2));
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }

@@ -12,7 +12,7 @@ import { CommandResult, helpResult, parseCommandLine, pathOption, usageError } f
 /** Beside the v3 file, so the user can diff the two before replacing one with the other. */
 export const DEFAULT_MIGRATION_OUT = "config/startup_config.v3.merged.yaml";
 
-const USAGE = `usage: npm run migrate -- --config-root DIR [--out FILE] [--force]
+const USAGE = `usage: ai-system migrate --config-root DIR [--out FILE] [--force]
 
 Turns the include layout (config/startup_config.v3.yaml with include: of the legacy files) into
 one self-contained v3 file with machine_profiles, keeping comments and values as written. Checks
@@ -84,11 +84,4 @@ function samePath(a: string, b: string): boolean {
     }
   };
   return real(a) === real(b);
-}
-
-if (require.main === module) {
-  const result = runMigrateCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }

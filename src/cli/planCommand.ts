@@ -1,4 +1,4 @@
-import * as path from "path";
+import { PROJECT_ROOT } from "../projectRoot";
 import { Finding, hasErrors } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
@@ -13,9 +13,9 @@ import { hardeningSummary } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
 
 /** The project's own root holds the default configuration in config/. */
-export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+export { PROJECT_ROOT };
 
-const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [--override NAME|none]
+const USAGE = `usage: ai-system plan --machine mainpc|pc2 [--config-root DIR] [--override NAME|none]
        [--health-gate dependencies|required|none] [--json]
 
   --machine      the host to plan (default: $MACHINE_TYPE)
@@ -65,11 +65,4 @@ export function startIntervalNote(settings: StackSettings): string {
   return seconds === null
     ? `Healthcheck start interval: none (dockerApiVersion ${settings.engineApiVersion} is below ${START_INTERVAL_MIN_API_VERSION}, which refuses it); healthchecks run every ${settings.healthcheck.intervalSeconds} s from the start`
     : `Healthcheck start interval: ${seconds} s during the start period (dockerApiVersion ${settings.engineApiVersion}, ${START_INTERVAL_MIN_API_VERSION} or later)`;
-}
-
-if (require.main === module) {
-  const result = runPlanCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }

@@ -10,7 +10,7 @@ import { renderActionPlan } from "../report/actionPlanReport";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
 
-const USAGE = `usage: npm run report [-- [--config-root DIR] [--override NAME|none] [--out FILE]]
+const USAGE = `usage: ai-system report [--config-root DIR] [--override NAME|none] [--out FILE]
 
 Writes the Deployment Action Plan (Markdown) for both hosts, generated from their plans.
 
@@ -61,11 +61,4 @@ export function runReportCommand(argv: readonly string[], env: Environment): Com
   }
   const counts = MACHINES.map((m) => `${m} ${prometheusTargets(plans[m]).length}`).join(", ");
   return { exitCode, stdout: `Wrote ${written[0]}\nWrote ${written.slice(1).join(" and ")} (Prometheus targets: ${counts})\n`, stderr: refused };
-}
-
-if (require.main === module) {
-  const result = runReportCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }

@@ -10,7 +10,7 @@ import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 
-const USAGE = `usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]
+const USAGE = `usage: ai-system requirements --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]
 
   --config-root  monorepo root: config/startup_config.v3.yaml and the agents' Python code
   --out          directory to write (default: DIR/requirements, inside the image build context)
@@ -119,11 +119,4 @@ function summary(configRoot: string, outDir: string, result: GeneratedRequiremen
   if (unmapped.length > 0) lines.push(`Unmapped, verify (installed under the import name): ${unmapped.join(", ")}`);
   lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatFinding(w)}`));
   return lines;
-}
-
-if (require.main === module) {
-  const result = runRequirementsCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
 }

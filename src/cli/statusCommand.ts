@@ -7,7 +7,7 @@ import { readHostStatus } from "../status/readHostStatus";
 import { CommandResult, helpResult, parseCommandLine, requiredMachine, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
 
-const USAGE = `usage: npm run status -- --machine mainpc|pc2 [--docker-host URL] [--json]
+const USAGE = `usage: ai-system status --machine mainpc|pc2 [--docker-host URL] [--json]
 
   --machine      the host to look at (default: $MACHINE_TYPE)
   --docker-host  its Docker daemon (default: the stack setting dockerHost of Pulumi.<machine>.yaml;
@@ -44,12 +44,4 @@ export async function runStatusCommand(argv: readonly string[], env: Environment
   } catch (error) {
     return { exitCode: 1, stdout: "", stderr: `cannot read ${machine} at ${dockerHost}: ${error instanceof Error ? error.message : String(error)}\n` };
   }
-}
-
-if (require.main === module) {
-  void runStatusCommand(process.argv.slice(2), process.env).then((result) => {
-    process.stdout.write(result.stdout);
-    process.stderr.write(result.stderr);
-    process.exitCode = result.exitCode;
-  });
 }

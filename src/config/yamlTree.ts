@@ -48,8 +48,26 @@ export interface ParsedYaml {
 const MAX_NODES = 1_000_000;
 const MAX_DEPTH = 64;
 
+/**
+ * The last few texts parsed, by file and text. A plan loads both machines, so each file is read
+ * twice per command; the result is a pure function of the two and never mutated (readonly
+ * trees), so the second read is free. Small, so a long-lived process does not collect trees.
+ */
+const recent = new Map<string, ParsedYaml>();
+const RECENT_MAX = 4;
+
 /** Parses one YAML text. A syntax error yields findings and an empty map, never an exception. */
 export function parseYamlTree(text: string, file: string): ParsedYaml {
+  const key = `${file}\0${text}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
+  const parsed = parseYamlTreeUncached(text, file);
+  recent.set(key, parsed);
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+  return parsed;
+}
+
+function parseYamlTreeUncached(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
   let doc: Document.Parsed;
   try {

@@ -1,6 +1,7 @@
 import { realLocation } from "../config/realContainment";
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "../projectRoot";
 import { MACHINES } from "../config/machine";
 import { Finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
@@ -16,7 +17,7 @@ import { HashedPart } from "./contentHash";
 import { GroupImageInput, parseSystemPackages, requirementsPath } from "./groupImage";
 
 /** This project's Dockerfile templates (docker/README.md). */
-export const DOCKER_DIR = path.resolve(__dirname, "..", "..", "docker");
+export const DOCKER_DIR = path.join(PROJECT_ROOT, "docker");
 export const DOCKERIGNORE = ".dockerignore";
 
 export function templateFile(template: ImageTemplate): string {

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { PROJECT_ROOT } from "../projectRoot";
 import { ordinal } from "../config/ordinal";
 import { ContainerPlan } from "../plan/deploymentPlan";
 
@@ -71,6 +72,6 @@ export function launcherEnvironment(container: ContainerPlan): Record<string, st
 export const LAUNCHER_IMAGE_PATH = "/opt/ai-launcher/group_launcher.py";
 
 /** The launcher as it ships in this project; the requirements command copies it into the build context. */
-export const LAUNCHER_SOURCE = path.resolve(__dirname, "..", "..", "launcher", "group_launcher.py");
+export const LAUNCHER_SOURCE = path.join(PROJECT_ROOT, "launcher", "group_launcher.py");
 /** Its name in the requirements directory, where the Dockerfiles COPY it from. */
 export const LAUNCHER_FILE = "group_launcher.py";

@@ -69,7 +69,7 @@ describe("npm run plan", () => {
       const result = runPlanCommand(argv, {});
       assert.strictEqual(result.exitCode, 2, argv.join(" "));
       assert.strictEqual(result.stdout, "");
-      assert.match(result.stderr, /usage: npm run plan -- --machine mainpc\|pc2/);
+      assert.match(result.stderr, /usage: ai-system plan --machine mainpc\|pc2/);
     }
     assert.strictEqual(runPlanCommand(["--machine", "pc3"], {}).stderr.split("\n")[0], "unknown machine pc3; use one of mainpc, pc2");
   });

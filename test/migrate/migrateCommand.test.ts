@@ -294,7 +294,7 @@ describe("npm run migrate", () => {
     for (const argv of [[], ["--out", "x.yaml"], ["--config-root"], ["--bogus"]]) {
       const result = runMigrateCommand(argv, {});
       assert.strictEqual(result.exitCode, 2, argv.join(" "));
-      assert.match(result.stderr, /\nusage: npm run migrate -- --config-root DIR \[--out FILE\] \[--force\]\n/);
+      assert.match(result.stderr, /\nusage: ai-system migrate --config-root DIR \[--out FILE\] \[--force\]\n/);
     }
   });
 });

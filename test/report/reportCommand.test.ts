@@ -227,7 +227,7 @@ describe("npm run report", () => {
     for (const argv of [["--out"], ["--bogus"], ["--config-root"]]) {
       const result = runReportCommand(argv, {});
       assert.strictEqual(result.exitCode, 2, argv.join(" "));
-      assert.match(result.stderr, /\nusage: npm run report /);
+      assert.match(result.stderr, /\nusage: ai-system report /);
     }
   });
 });

@@ -207,10 +207,10 @@ openai-whisper
     for (const [argv, problem] of cases) {
       const result = runRequirementsCommand(argv, {});
       assert.deepStrictEqual([result.exitCode, result.stdout, result.stderr.split("\n")[0]], [2, "", problem], argv.join(" "));
-      assert.match(result.stderr, /\nusage: npm run requirements -- --config-root DIR \[--out DIR\] \[--machine mainpc\|pc2\|all\]/);
+      assert.match(result.stderr, /\nusage: ai-system requirements --config-root DIR \[--out DIR\] \[--machine mainpc\|pc2\|all\]/);
     }
     const help = runRequirementsCommand(["--help"], {});
-    assert.deepStrictEqual([help.exitCode, help.stdout.split("\n")[0]], [0, "usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]"]);
+    assert.deepStrictEqual([help.exitCode, help.stdout.split("\n")[0]], [0, "usage: ai-system requirements --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]"]);
   });
 
   it("handles the default config, whose code is not here: every script missing, exit 0", () => {
