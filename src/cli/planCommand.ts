@@ -4,20 +4,23 @@ import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { hostOptions } from "../program/hostOptions";
 import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
+import { commandEnvironment, ENV_USAGE } from "./commandEnvironment";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, requiredMachine, usageError } from "./commandLine";
 import { prepareProjectMachine } from "../pipeline/prepareMachine";
 import { hardeningSummary } from "./planHardening";
 import { planToJson, planToText } from "./planOutput";
+import { loadPythonGrammar } from "../python/pythonParser";
 
 /** The project's own root holds the default configuration in config/. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
-const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [--override NAME|none] [--json]
+const USAGE = `usage: npm run plan -- --machine mainpc|pc2 [--config-root DIR] [--override NAME|none] [--env NAME=VALUE]... [--json]
 
   --machine      the host to plan (default: $MACHINE_TYPE)
   --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
   --override     CONFIG_OVERRIDE file to apply (default: docker, the setting this program deploys)
   --json         print one JSON object instead of tables
+${ENV_USAGE}
 
 The human output ends with the hardening of the rendered containers (stack settings from this
 project's Pulumi.yaml and Pulumi.<machine>.yaml): checks passed per container, documented
@@ -27,7 +30,7 @@ exit status: 0 no errors, 1 errors found or a hardening check failed (output sti
 
 /** The whole command as a function of its arguments and environment, for tests. */
 export function runPlanCommand(argv: readonly string[], env: Environment): CommandResult {
-  const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--override"], switches: ["--json"] });
+  const parsed = parseCommandLine(argv, { values: ["--machine", "--config-root", "--override"], switches: ["--json"], lists: ["--env"] });
   if (parsed.kind === "help") return helpResult(USAGE);
   if (parsed.kind === "usage") return usageError(parsed.problem, USAGE);
   const chosen = requiredMachine(parsed.values, env);
@@ -36,11 +39,13 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const configRoot = pathOption(parsed.values, "--config-root") ?? PROJECT_ROOT;
   const override = overrideOption(parsed.values);
   const json = parsed.switches.has("--json");
+  const vars = commandEnvironment(PROJECT_ROOT, machine, configRoot, parsed.lists.get("--env") ?? []);
+  if ("problem" in vars) return usageError(vars.problem, USAGE);
 
   // The host (platform, memory) as this project's stack files describe it, when they validate.
   const stack = projectStackSettings(PROJECT_ROOT, machine, configRoot);
   const host = stack.ok ? hostOptions(stack.settings, projectStackSource(PROJECT_ROOT, machine)) : undefined;
-  const plan = buildDeploymentPlan({ configRoot, machine, env, override, host });
+  const plan = buildDeploymentPlan({ configRoot, machine, env: vars.env, override, host });
   // The same step compose, report and the Pulumi program take, so plan refuses what they refuse.
   const outcome = prepareProjectMachine(PROJECT_ROOT, machine, configRoot, { plan });
   const planned = new Set(plan.findings);
@@ -51,8 +56,10 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
 }
 
 if (require.main === module) {
-  const result = runPlanCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
+  void loadPythonGrammar().then(() => {
+    const result = runPlanCommand(process.argv.slice(2), process.env);
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  });
 }

@@ -210,7 +210,7 @@ openai-whisper
       assert.match(result.stderr, /\nusage: npm run requirements -- --config-root DIR \[--out DIR\] \[--machine mainpc\|pc2\|all\]/);
     }
     const help = runRequirementsCommand(["--help"], {});
-    assert.deepStrictEqual([help.exitCode, help.stdout.split("\n")[0]], [0, "usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]"]);
+    assert.deepStrictEqual([help.exitCode, help.stdout.split("\n")[0]], [0, "usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none] [--env NAME=VALUE]..."]);
   });
 
   it("handles the default config, whose code is not here: every script missing, exit 0", () => {
