@@ -8,6 +8,7 @@ import { normalizeDistribution } from "../requirements/groupRequirements";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { Machine } from "../config/machine";
+import { REQUIREMENTS_DIR } from "../images/groupImage";
 import { commandEnvironment, ENV_USAGE } from "./commandEnvironment";
 import { PROJECT_ROOT } from "./planCommand";
 import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
@@ -16,7 +17,8 @@ import { loadPythonGrammar } from "../python/pythonParser";
 const USAGE = `usage: npm run requirements -- --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none] [--env NAME=VALUE]...
 
   --config-root  monorepo root: config/startup_config.v3.yaml and the agents' Python code
-  --out          directory to write (default: DIR/requirements, inside the image build context)
+  --out          directory to write (default: DIR/ai-system-build/requirements, inside the image
+                 build context, where the images read it; never the monorepo's own requirements/)
   --machine      the host whose docker groups to cover (default: all, both hosts)
   --override     CONFIG_OVERRIDE file to plan with (default: docker)
 ${ENV_USAGE}
@@ -43,7 +45,7 @@ export function runRequirementsCommand(argv: readonly string[], _shell: Environm
   const override = overrideOption(parsed.values);
   if (configRoot === undefined) return usage("--config-root is required");
   if (!fs.existsSync(configRoot) || !fs.statSync(configRoot).isDirectory()) return usage(`--config-root ${configRoot} is not a directory`);
-  const outDir = out ?? path.join(configRoot, "requirements");
+  const outDir = out ?? path.join(configRoot, REQUIREMENTS_DIR);
 
   const envByMachine: Partial<Record<Machine, Environment>> = {};
   for (const machine of machines) {
