@@ -130,7 +130,7 @@ function summary(configRoot: string, outDir: string, result: GeneratedRequiremen
   lines.push(`  ${LAUNCHER_FILE.padEnd(width)}  the group launcher (image entrypoint)`);
   if (removed.length > 0) lines.push(`Removed files generated for groups that no longer exist: ${removed.join(", ")}`);
   const unmapped = result.groups.flatMap((g) => g.unmapped.map((d) => `${d} (${g.group})`));
-  if (unmapped.length > 0) lines.push(`Unmapped, verify (installed under the import name): ${unmapped.join(", ")}`);
+  if (unmapped.length > 0) lines.push(`Unmapped import names, written commented out (not installed): ${unmapped.join(", ")}`);
   lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatFinding(w)}`));
   return lines;
 }

@@ -127,6 +127,17 @@ export class ImportScanner {
     } else {
       parts = imp.module.split(".");
       origin = this.resolver.resolve(imp.module);
+      // A bare `import model_ops_pb2` of a generated or sibling module next to the importing file
+      // (the agent puts its own directory on sys.path) is local code, not a distribution to install.
+      const dir = packageOf(file);
+      if (origin.kind === "third-party" && dir.length > 0) {
+        const sibling = this.resolver.resolveLocal([...dir, ...parts]);
+        const top = `${[...dir, parts[0]!].join("/")}`;
+        if (sibling.kind === "local" && (this.resolver.entry(`${top}.py`) === "file" || this.resolver.entry(`${top}/__init__.py`) === "file")) {
+          parts = [...dir, ...parts];
+          origin = sibling;
+        }
+      }
     }
     if (origin.kind === "stdlib") return;
     if (origin.kind === "third-party") {

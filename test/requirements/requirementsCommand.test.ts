@@ -76,7 +76,7 @@ describe("npm run requirements", () => {
         "  vision-gpu.txt         3 more (mainpc, GPU, 1 of 1 agent scanned)",
         "  vision-gpu.system.txt  2 apt packages",
         "  group_launcher.py      the group launcher (image entrypoint)",
-        "Unmapped, verify (installed under the import name): mystery_lib (core)",
+        "Unmapped import names, written commented out (not installed): mystery_lib (core)",
         "Warnings: 2",
         "  WARNING [missing-script] config/startup_config.v3.yaml:11: Ghost's script_path pc2_code/agents/ghost.py does not exist under the config root; its imports are unknown",
         "  WARNING [unresolved-module] main_pc_code/agents/gamma.py:5: cannot resolve local module common.missing_mod (imported as common.missing_mod): neither common/missing_mod.py nor a package directory common/missing_mod/ exists under the config root",
@@ -114,7 +114,7 @@ pyzmq
 #   Beta   main_pc_code/agents/beta.py
 # Not installed, only imported as ImportError fallbacks: simplejson
 -r base.txt
-mystery_lib  # unmapped import name, verify
+# mystery_lib  # unmapped import name: not installed; name its distribution or make it local code
 orjson
 redis
 soundfile
