@@ -13,10 +13,17 @@ export interface CommandLineSpec {
   readonly values: readonly string[];
   /** Flags without a value: `--json`. */
   readonly switches: readonly string[];
+  /** Flags that take a value and may repeat, every value kept in order: `--env A=1 --env B=2`. */
+  readonly lists?: readonly string[];
 }
 
 export type ParsedCommandLine =
-  | { readonly kind: "ok"; readonly values: ReadonlyMap<string, string>; readonly switches: ReadonlySet<string> }
+  | {
+      readonly kind: "ok";
+      readonly values: ReadonlyMap<string, string>;
+      readonly switches: ReadonlySet<string>;
+      readonly lists: ReadonlyMap<string, readonly string[]>;
+    }
   | { readonly kind: "help" }
   | { readonly kind: "usage"; readonly problem: string };
 
@@ -24,6 +31,7 @@ export type ParsedCommandLine =
 export function parseCommandLine(argv: readonly string[], spec: CommandLineSpec): ParsedCommandLine {
   const values = new Map<string, string>();
   const switches = new Set<string>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
@@ -31,15 +39,16 @@ export function parseCommandLine(argv: readonly string[], spec: CommandLineSpec)
     if (flag === "--help" || flag === "-h") return { kind: "help" };
     if (spec.switches.includes(flag) && eq < 0) {
       switches.add(flag);
-    } else if (spec.values.includes(flag)) {
+    } else if (spec.values.includes(flag) || (spec.lists ?? []).includes(flag)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) return { kind: "usage", problem: `${flag} needs a value` };
-      values.set(flag, value);
+      if (spec.values.includes(flag)) values.set(flag, value);
+      else lists.set(flag, [...(lists.get(flag) ?? []), value]);
     } else {
       return { kind: "usage", problem: `unknown argument ${arg}` };
     }
   }
-  return { kind: "ok", values, switches };
+  return { kind: "ok", values, switches, lists };
 }
 
 export function usageError(problem: string, usage: string): CommandResult {

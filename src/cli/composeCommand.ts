@@ -5,6 +5,7 @@ import { exportCompose } from "../compose/exportCompose";
 import { renderEnvFile } from "../compose/envFile";
 import { CommandResult, helpResult, parseCommandLine, requiredMachine, usageError } from "./commandLine";
 import { PROJECT_ROOT } from "./planCommand";
+import { loadPythonGrammar } from "../python/pythonParser";
 
 const USAGE = `usage: npm run compose -- --machine mainpc|pc2 [--config-root DIR] [--out DIR] [--write-env FILE]
 
@@ -70,8 +71,10 @@ export function runComposeCommand(argv: readonly string[], env: Environment, cwd
 }
 
 if (require.main === module) {
-  const result = runComposeCommand(process.argv.slice(2), process.env);
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  process.exitCode = result.exitCode;
+  void loadPythonGrammar().then(() => {
+    const result = runComposeCommand(process.argv.slice(2), process.env);
+    process.stdout.write(result.stdout);
+    process.stderr.write(result.stderr);
+    process.exitCode = result.exitCode;
+  });
 }
