@@ -1,11 +1,16 @@
-// Pulumi entry point: all logic lives in src/program (testable under mocks).
+// Pulumi entry point: all logic lives in src/program (testable under mocks). The Python grammar
+// (WebAssembly) loads first; Pulumi waits for an exported promise of the stack outputs.
 import { buildDeploymentPlan } from "./src/plan/buildDeploymentPlan";
+import { loadPythonGrammar } from "./src/python/pythonParser";
 import { readStackInputs } from "./src/program/stackInputs";
 import { runProgram } from "./src/program/runProgram";
 
-const outputs = runProgram(readStackInputs(), buildDeploymentPlan);
-
-export const endpoints = outputs.endpoints;
-export const gpuAllocation = outputs.gpuAllocation;
-export const containers = outputs.containers;
-export const monitoringTargets = outputs.monitoringTargets;
+export = loadPythonGrammar().then(() => {
+  const outputs = runProgram(readStackInputs(), buildDeploymentPlan);
+  return {
+    endpoints: outputs.endpoints,
+    gpuAllocation: outputs.gpuAllocation,
+    containers: outputs.containers,
+    monitoringTargets: outputs.monitoringTargets,
+  };
+});

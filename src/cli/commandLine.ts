@@ -14,10 +14,17 @@ export interface CommandLineSpec {
   readonly values: readonly string[];
   /** Flags without a value: `--json`. */
   readonly switches: readonly string[];
+  /** Flags that take a value and may repeat, every value kept in order: `--env A=1 --env B=2`. */
+  readonly lists?: readonly string[];
 }
 
 export type ParsedCommandLine =
-  | { readonly kind: "ok"; readonly values: ReadonlyMap<string, string>; readonly switches: ReadonlySet<string> }
+  | {
+      readonly kind: "ok";
+      readonly values: ReadonlyMap<string, string>;
+      readonly switches: ReadonlySet<string>;
+      readonly lists: ReadonlyMap<string, readonly string[]>;
+    }
   | { readonly kind: "help" }
   | { readonly kind: "usage"; readonly problem: string };
 
@@ -28,11 +35,12 @@ export type ParsedCommandLine =
  */
 export function parseCommandLine(argv: readonly string[], spec: CommandLineSpec): ParsedCommandLine {
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = { help: { type: "boolean", short: "h" } };
-  for (const flag of spec.values) options[flagName(flag)] = { type: "string" };
+  for (const flag of [...spec.values, ...(spec.lists ?? [])]) options[flagName(flag)] = { type: "string" };
   for (const flag of spec.switches) options[flagName(flag)] = { type: "boolean" };
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values = new Map<string, string>();
   const switches = new Set<string>();
+  const lists = new Map<string, string[]>();
   for (const token of tokens) {
     if (token.kind === "option" && token.name === "help") return { kind: "help" };
   }
@@ -43,13 +51,16 @@ export function parseCommandLine(argv: readonly string[], spec: CommandLineSpec)
     if (spec.values.includes(flag)) {
       if (token.value === undefined) return { kind: "usage", problem: `${flag} needs a value` };
       values.set(flag, token.value);
+    } else if ((spec.lists ?? []).includes(flag)) {
+      if (token.value === undefined) return { kind: "usage", problem: `${flag} needs a value` };
+      lists.set(flag, [...(lists.get(flag) ?? []), token.value]);
     } else if (spec.switches.includes(flag) && token.inlineValue !== true) {
       switches.add(flag);
     } else {
       return { kind: "usage", problem: `unknown argument ${token.rawName}${token.inlineValue === true ? `=${token.value ?? ""}` : ""}` };
     }
   }
-  return { kind: "ok", values, switches };
+  return { kind: "ok", values, switches, lists };
 }
 
 function flagName(flag: string): string {

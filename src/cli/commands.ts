@@ -12,16 +12,28 @@ export interface CommandEntry {
 }
 
 /**
+ * A command that plans reads Python (preflight, the import scan): tree-sitter's grammar is
+ * WebAssembly, loaded asynchronously once before the synchronous pipeline runs.
+ */
+function withPython(load: () => Promise<CommandRun>): () => Promise<CommandRun> {
+  return async () => {
+    const [{ loadPythonGrammar }, run] = await Promise.all([import("../python/pythonParser"), load()]);
+    await loadPythonGrammar();
+    return run;
+  };
+}
+
+/**
  * Every `ai-system` subcommand, in the order `--help` lists them. A new one is a module
  * exporting its run function (argv, env) => CommandResult, with its own USAGE for `--help`,
  * plus one line here (and, if wanted, an `npm run` alias in package.json).
  */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  plan: { summary: "load, validate and plan one host; hardening of its containers", load: async () => (await import("./planCommand")).runPlanCommand },
-  compose: { summary: "write the docker-compose files of one host from its plan", load: async () => (await import("./composeCommand")).runComposeCommand },
-  report: { summary: "write the Deployment Action Plan (Markdown) and Prometheus targets", load: async () => (await import("./reportCommand")).runReportCommand },
-  requirements: { summary: "write each docker group's requirements files from the agents' imports", load: async () => (await import("./requirementsCommand")).runRequirementsCommand },
-  inputs: { summary: "print every resource and input the Pulumi program would send the provider, offline", load: async () => { const { runInputsCommand } = await import("./inputsCommand"); return (argv) => runInputsCommand(argv); } },
+  plan: { summary: "load, validate and plan one host; hardening of its containers", load: withPython(async () => (await import("./planCommand")).runPlanCommand) },
+  compose: { summary: "write the docker-compose files of one host from its plan", load: withPython(async () => (await import("./composeCommand")).runComposeCommand) },
+  report: { summary: "write the Deployment Action Plan (Markdown) and Prometheus targets", load: withPython(async () => (await import("./reportCommand")).runReportCommand) },
+  requirements: { summary: "write each docker group's requirements files from the agents' imports", load: withPython(async () => (await import("./requirementsCommand")).runRequirementsCommand) },
+  inputs: { summary: "print every resource and input the Pulumi program would send the provider, offline", load: withPython(async () => { const { runInputsCommand } = await import("./inputsCommand"); return (argv) => runInputsCommand(argv); }) },
   status: { summary: "show every container and agent of a host, from its launchers (exit 1 unless all gating agents are healthy)", load: async () => (await import("./statusCommand")).runStatusCommand },
   "leaf-certs": { summary: "make the NATS leaf link's mutual-TLS certificates with openssl", load: async () => { const { runLeafCertsCommand } = await import("./leafCertsCommand"); return (argv) => runLeafCertsCommand(argv); } },
   migrate: { summary: "turn the include layout into one self-contained v3 file", load: async () => (await import("./migrateCommand")).runMigrateCommand },

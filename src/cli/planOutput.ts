@@ -1,7 +1,8 @@
 import { appendAll } from "../config/appendAll";
 import { Finding, formatFinding } from "../config/finding";
-import { MACHINES } from "../config/machine";
 import { DeploymentPlan } from "../plan/deploymentPlan";
+import { agentCounts, agentCountsText } from "../plan/agentCounts";
+import { preflightSummary } from "../plan/preflightSummary";
 import { HARDENING_CHECK_IDS } from "../render/spec";
 import { HardeningSummary } from "./planHardening";
 
@@ -13,9 +14,13 @@ export function planToJson(plan: DeploymentPlan): object {
     configRoot: config.configRoot,
     override: config.override,
     files: config.files,
-    counts: {
-      ...Object.fromEntries(MACHINES.map((m) => [m, m === machine ? plan.agents.length : plan.peerAgents.length])),
-      total: plan.agents.length + plan.peerAgents.length,
+    counts: agentCounts(plan),
+    preflight: {
+      skipped: plan.preflight.skipped,
+      counts: plan.preflight.counts,
+      neverHealthy: plan.preflight.neverHealthy,
+      wavesNeverCreated: plan.preflight.wavesNeverCreated,
+      agents: plan.preflight.agents,
     },
     agents: plan.agents.map((a) => ({
       name: a.name,
@@ -99,7 +104,9 @@ export function planToText(
   const { config } = plan;
   out.push(`Plan for ${plan.machine} from ${config.configRoot} (override: ${config.override ?? "none"})`);
   out.push(`Files: ${config.files.join(", ")}`);
-  out.push(`Agents: ${plan.agents.length} on ${plan.machine}, ${plan.peerAgents.length} on the other machine, ${plan.agents.length + plan.peerAgents.length} in total`);
+  out.push(`Agents: ${agentCountsText(plan)}`);
+  out.push("");
+  out.push(...preflightSummary(plan));
   out.push("");
   const groups = config.groups.map((g) => g.name);
   const rows: string[][] = [["group", "agent", "port", "health", "http", "dependencies"]];

@@ -8,29 +8,39 @@ import { DeploymentPlan } from "../plan/deploymentPlan";
 import { prepareProjectMachine } from "../pipeline/prepareMachine";
 import { renderActionPlan } from "../report/actionPlanReport";
 import { CommandResult, helpResult, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
+import { commandEnvironment, ENV_USAGE } from "./commandEnvironment";
 import { PROJECT_ROOT } from "./planCommand";
 
-const USAGE = `usage: ai-system report [--config-root DIR] [--override NAME|none] [--out FILE]
+const USAGE = `usage: ai-system report [--config-root DIR] [--override NAME|none] [--env NAME=VALUE]... [--out FILE]
 
 Writes the Deployment Action Plan (Markdown) for both hosts, generated from their plans.
 
   --config-root  monorepo root holding config/startup_config.v3.yaml (default: this project)
   --override     CONFIG_OVERRIDE file to apply (default: docker, the setting this program deploys)
+${ENV_USAGE}
   --out          write the report to FILE (default: print it) and the Prometheus targets of each
                  host to monitoring/<machine>.targets.json beside it
 
 exit status: 0 no errors, 1 the plans have errors (the report is still written), 2 wrong usage`;
 
-export function runReportCommand(argv: readonly string[], env: Environment): CommandResult {
+/** `_shell` is not read: `${VAR}` values come from the stack settings and `--env` only. */
+export function runReportCommand(argv: readonly string[], _shell: Environment): CommandResult {
   const usage = (problem: string): CommandResult => usageError(problem, USAGE);
-  const parsed = parseCommandLine(argv, { values: ["--config-root", "--override", "--out"], switches: [] });
+  const parsed = parseCommandLine(argv, { values: ["--config-root", "--override", "--out"], switches: [], lists: ["--env"] });
   if (parsed.kind === "help") return helpResult(USAGE);
   if (parsed.kind === "usage") return usage(parsed.problem);
   const configRoot = pathOption(parsed.values, "--config-root") ?? PROJECT_ROOT;
   const override = overrideOption(parsed.values);
   const out = pathOption(parsed.values, "--out");
 
-  const plans = Object.fromEntries(MACHINES.map((machine) => [machine, buildDeploymentPlan({ configRoot, machine, env, override })])) as Record<Machine, DeploymentPlan>;
+  const envs: Partial<Record<Machine, Environment>> = {};
+  for (const machine of MACHINES) {
+    const vars = commandEnvironment(PROJECT_ROOT, machine, configRoot, parsed.lists.get("--env") ?? []);
+    if ("problem" in vars) return usage(vars.problem);
+    envs[machine] = vars.env;
+  }
+  const plans = Object.fromEntries(MACHINES.map((machine) => [machine, buildDeploymentPlan({ configRoot, machine, env: envs[machine]!, override })])) as Record<Machine, DeploymentPlan>;
+  const env = envs.mainpc!;
   const report = renderActionPlan({
     plans,
     configRootLabel: path.relative(PROJECT_ROOT, configRoot).split(path.sep).join("/") || ".",

@@ -4,18 +4,24 @@ import * as path from "path";
 import { formatFinding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
-import { generateRequirements, GeneratedRequirements } from "../requirements/generateRequirements";
+import { generateRequirements, GeneratedRequirements, PREFLIGHT_CODES } from "../requirements/generateRequirements";
 import { normalizeDistribution } from "../requirements/groupRequirements";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
+import { Machine } from "../config/machine";
+import { REQUIREMENTS_DIR } from "../images/groupImage";
+import { commandEnvironment, ENV_USAGE } from "./commandEnvironment";
+import { PROJECT_ROOT } from "./planCommand";
 import { CommandResult, helpResult, machineOption, overrideOption, parseCommandLine, pathOption, usageError } from "./commandLine";
 
-const USAGE = `usage: ai-system requirements --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]
+const USAGE = `usage: ai-system requirements --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none] [--env NAME=VALUE]...
 
   --config-root  monorepo root: config/startup_config.v3.yaml and the agents' Python code
-  --out          directory to write (default: DIR/requirements, inside the image build context)
+  --out          directory to write (default: DIR/ai-system-build/requirements, inside the image
+                 build context, where the images read it; never the monorepo's own requirements/)
   --machine      the host whose docker groups to cover (default: all, both hosts)
   --override     CONFIG_OVERRIDE file to plan with (default: docker)
+${ENV_USAGE}
 
 Follows every agent's script_path and the monorepo modules it imports, and writes base.txt
 (what every group needs), <group>.txt (-r base.txt plus the rest) and <group>.system.txt
@@ -25,9 +31,10 @@ copy. Files it generated before for groups that no longer exist are removed.
 exit status: 0 written (warnings possible), 1 the plan has errors (nothing written), 2 wrong usage`;
 
 /** The whole command as a function of its arguments and environment; it writes only under --out. */
-export function runRequirementsCommand(argv: readonly string[], env: Environment): CommandResult {
+/** `_shell` is not read: `${VAR}` values come from the stack settings and `--env` only. */
+export function runRequirementsCommand(argv: readonly string[], _shell: Environment): CommandResult {
   const usage = (problem: string): CommandResult => usageError(problem, USAGE);
-  const parsed = parseCommandLine(argv, { values: ["--config-root", "--out", "--machine", "--override"], switches: [] });
+  const parsed = parseCommandLine(argv, { values: ["--config-root", "--out", "--machine", "--override"], switches: [], lists: ["--env"] });
   if (parsed.kind === "help") return helpResult(USAGE);
   if (parsed.kind === "usage") return usage(parsed.problem);
   const configRoot = pathOption(parsed.values, "--config-root");
@@ -38,11 +45,18 @@ export function runRequirementsCommand(argv: readonly string[], env: Environment
   const override = overrideOption(parsed.values);
   if (configRoot === undefined) return usage("--config-root is required");
   if (!fs.existsSync(configRoot) || !fs.statSync(configRoot).isDirectory()) return usage(`--config-root ${configRoot} is not a directory`);
-  const outDir = out ?? path.join(configRoot, "requirements");
+  const outDir = out ?? path.join(configRoot, REQUIREMENTS_DIR);
 
-  const result = generateRequirements({ configRoot, machines, env, override });
+  const envByMachine: Partial<Record<Machine, Environment>> = {};
+  for (const machine of machines) {
+    const vars = commandEnvironment(PROJECT_ROOT, machine, configRoot, parsed.lists.get("--env") ?? []);
+    if ("problem" in vars) return usage(vars.problem);
+    envByMachine[machine] = vars.env;
+  }
+  const result = generateRequirements({ configRoot, machines, env: {}, envByMachine, override });
   const lines = [`Requirements for ${machines.join(", ")} from ${configRoot} (override: ${override ?? "none"})`];
-  const planProblems = result.findings.filter((f) => f.severity !== "info");
+  // The agents' code problems are the plan's to report (npm run plan); the scan warnings below name what they hide.
+  const planProblems = result.findings.filter((f) => f.severity !== "info" && !PREFLIGHT_CODES.has(f.code));
   if (planProblems.length > 0) lines.push(`Plan findings: ${planProblems.length}`, ...planProblems.map((f) => `  ${formatFinding(f)}`));
   if (result.failed) {
     appendAll(lines, [...result.conflicts.map((c) => `ERROR ${c}`), "Nothing written: fix the errors above first."]);
@@ -116,7 +130,7 @@ function summary(configRoot: string, outDir: string, result: GeneratedRequiremen
   lines.push(`  ${LAUNCHER_FILE.padEnd(width)}  the group launcher (image entrypoint)`);
   if (removed.length > 0) lines.push(`Removed files generated for groups that no longer exist: ${removed.join(", ")}`);
   const unmapped = result.groups.flatMap((g) => g.unmapped.map((d) => `${d} (${g.group})`));
-  if (unmapped.length > 0) lines.push(`Unmapped, verify (installed under the import name): ${unmapped.join(", ")}`);
+  if (unmapped.length > 0) lines.push(`Unmapped import names, written commented out (not installed): ${unmapped.join(", ")}`);
   lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatFinding(w)}`));
   return lines;
 }

@@ -43,6 +43,8 @@ export type FindingCode =
   | "unresolved-module"
   | "bad-relative-import"
   | "python-syntax"
+  // preflight (src/plan/preflight.ts), besides missing-script and python-syntax above
+  | "broken-import"
   // rendering the containers (src/render/machineSpec.ts)
   | "render"
   // a rendered container failing a hardening check (src/hardening)

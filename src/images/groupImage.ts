@@ -4,8 +4,12 @@ import { builtImageReference } from "../render/groupImages";
 import { GroupImageSpec, ImageTemplate } from "../render/spec";
 import { buildArgsPart, hashedLabel, HashedPart, imageContentHash } from "./contentHash";
 
-/** The requirements directory in the build context, where the Dockerfiles COPY from (their REQUIREMENTS_DIR default). */
-export const REQUIREMENTS_DIR = "requirements";
+/**
+ * The generated requirements directory in the build context, where the Dockerfiles COPY from
+ * (their REQUIREMENTS_DIR default). The program's own, never the monorepo's `requirements/`:
+ * the user's files there are theirs (and read as constraints), not overwritten.
+ */
+export const REQUIREMENTS_DIR = "ai-system-build/requirements";
 
 /** Image labels: which group, and the content hash (find an image's inputs, or prune old ones). */
 export const GROUP_LABEL = "ai-system.group";

@@ -9,6 +9,7 @@ import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { generateRequirements } from "../requirements/generateRequirements";
 import { ImportScanner } from "../requirements/importScanner";
+import { missingDockerignoreRules } from "./dockerignoreRules";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { ModuleResolver } from "../requirements/moduleResolver";
 import { BASE_FILE, groupFile, systemFile } from "../requirements/requirementsFiles";
@@ -81,6 +82,16 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     line: 1,
     message: `${configRoot} has no ${DOCKERIGNORE}: every image would take .git, runtime data and secret files such as .env from the build context; copy docker/.dockerignore of ai-system-infra there`,
   }));
+  const missingRules = dockerignore === null ? [] : missingDockerignoreRules(dockerignore.toString("utf8"));
+  if (missingRules.length > 0) {
+    problems.push({
+      severity: "error",
+      code: "missing-dockerignore",
+      file: DOCKERIGNORE,
+      line: 1,
+      message: `${DOCKERIGNORE} lacks ${missingRules.join(", ")}: the images would carry what they match (secrets, runtime data); append these lines to your ${DOCKERIGNORE} (your other rules stay)`,
+    });
+  }
   const base = requirement(BASE_FILE);
   const launcher = requirement(LAUNCHER_FILE);
   if (launcher !== null && !launcher.equals(fs.readFileSync(LAUNCHER_SOURCE))) {

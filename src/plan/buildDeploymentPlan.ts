@@ -13,6 +13,7 @@ import { DEFAULT_HEALTH_GATE, HealthGate } from "./healthGate";
 import { findPortClashes } from "./portClashes";
 import { checkHost, HostOptions } from "./hostChecks";
 import { soundAgents } from "../requirements/soundAgents";
+import { preflightAgents } from "./preflight";
 
 /** What each host's GPU holds when neither the machine override nor the stack says (the contract's hosts table). */
 export const DEFAULT_VRAM_GB: Readonly<Record<Machine, number>> = { mainpc: 24, pc2: 12 };
@@ -87,6 +88,8 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
 
   const host = checkHost(machine, containers, options.host ?? UNKNOWN_HOST);
   findings.push(...host.findings);
+  const preflight = preflightAgents(config.configRoot, config.agents, containers, options.healthGate ?? DEFAULT_HEALTH_GATE, [...config.agents, ...peer.config.agents]);
+  findings.push(...preflight.findings);
 
   return {
     machine,
@@ -101,6 +104,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
     waves,
     longestPath,
     vram: { capacityMb, headroomMb: vram.headroomMb, allocatedMb, allowOvercommit: vram.allowOvercommit },
+    preflight,
     findings: sortFindings(findings),
   };
 }

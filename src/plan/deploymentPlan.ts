@@ -4,6 +4,7 @@ import { Machine } from "../config/machine";
 import { SourceLocation } from "../config/sourceLocation";
 import type { HostPlatform } from "../render/hostPlatform";
 import type { MemoryBudget } from "./hostChecks";
+import type { Preflight } from "./preflight";
 
 /** One container: a docker group with its agents resolved and its place in the startup order. */
 export interface ContainerPlan {
@@ -74,6 +75,8 @@ export interface DeploymentPlan {
   /** Nodes on the longest path of the container dependency graph; equals `waves` by construction. */
   readonly longestPath: number;
   readonly vram: VramBudget;
+  /** Whether each agent's code can start, and what that means for the containers. */
+  readonly preflight: Preflight;
   /** Every finding for this machine, sorted (errors first). */
   readonly findings: readonly Finding[];
 }

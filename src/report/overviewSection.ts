@@ -1,5 +1,6 @@
 import { MACHINES } from "../config/machine";
-import { code, codeList, table } from "./markdown";
+import { preflightSummary } from "../plan/preflightSummary";
+import { code, codeList, table, text } from "./markdown";
 import { ReportInput } from "./reportInput";
 
 /** The report's headings in order: the contents list links to them. */
@@ -45,6 +46,8 @@ export function summarySection(input: ReportInput): string[] {
     "## Summary",
     "",
     table(["Host", "Agents", "Containers", "Startup waves", "VRAM allocated (MiB)", "Errors", "Warnings", "Notes"], rows, ["left", "right", "right", "right", "right", "right", "right", "right"]),
+    // Whether the code can start at all comes before everything the plan builds on it.
+    ...MACHINES.flatMap((m) => ["", ...preflightSummary(input.plans[m]).map((line, k) => (k === 0 ? `**${m}**: ${text(line)}` : `- ${text(line.trim())}`))]),
   ];
 }
 

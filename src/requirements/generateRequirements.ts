@@ -1,5 +1,5 @@
 import { appendAll } from "../config/appendAll";
-import { Finding, hasErrors } from "../config/finding";
+import { Finding, FindingCode, hasErrors } from "../config/finding";
 import { Machine } from "../config/machine";
 import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
@@ -11,10 +11,14 @@ import { ModuleResolver } from "./moduleResolver";
 import { baseDistributions, requirementsFiles } from "./requirementsFiles";
 import { sortScanWarnings } from "./scanWarning";
 
+export const PREFLIGHT_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(["missing-script", "python-syntax", "broken-import"]);
+
 export interface GenerateOptions {
   readonly configRoot: string;
   readonly machines: readonly Machine[];
   readonly env: Environment;
+  /** Per machine, instead of `env`: each machine's stack settings resolve its `${VAR}`s. */
+  readonly envByMachine?: Partial<Record<Machine, Environment>>;
   /** CONFIG_OVERRIDE to plan with; null for none. */
   readonly override: string | null;
 }
@@ -44,7 +48,7 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
   const findings: Finding[] = [];
   const containers: ContainerPlan[] = [];
   for (const machine of options.machines) {
-    const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.env, override: options.override });
+    const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.envByMachine?.[machine] ?? options.env, override: options.override });
     appendAll(findings, plan.findings);
     appendAll(containers, plan.containers);
   }
@@ -56,7 +60,8 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
     .map(([name, machines]) => `docker group ${name} exists on ${machines.join(" and ")}; its requirements file would be ambiguous, so run once per machine with --machine and separate --out directories`)
     .sort(ordinal);
 
-  const failed = hasErrors(findings) || conflicts.length > 0;
+  // The agents' own code problems (preflight) do not change what the healthy groups need.
+  const failed = hasErrors(findings.filter((f) => !PREFLIGHT_CODES.has(f.code))) || conflicts.length > 0;
   if (failed) return { findings, failed, conflicts, groups: [], base: [], files: new Map(), warnings: [], scannedFiles: 0 };
 
   const scanner = new ImportScanner(new ModuleResolver(options.configRoot));

@@ -1,10 +1,10 @@
-import * as fs from "fs";
 import * as path from "path";
 import { Finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { SourceLocation } from "../config/sourceLocation";
 import { ModuleOrigin, ModuleResolver, packageOf } from "./moduleResolver";
-import { ParsedImports, parsePythonImports, PythonImport } from "./pythonImports";
+import { PythonImport } from "../python/pythonImports";
+import { PythonFiles } from "../python/pythonFiles";
 import { sortScanWarnings } from "./scanWarning";
 
 /** What the scan needs of an agent. */
@@ -36,9 +36,10 @@ export interface ImportScan {
  * one scanner can serve every group of a run.
  */
 export class ImportScanner {
-  private readonly parsed = new Map<string, ParsedImports | string>();
-
-  constructor(private readonly resolver: ModuleResolver) {}
+  constructor(
+    private readonly resolver: ModuleResolver,
+    private readonly files: PythonFiles = new PythonFiles(resolver.root),
+  ) {}
 
   scan(entries: readonly ScanEntry[]): ImportScan {
     const warnings: Finding[] = [];
@@ -64,6 +65,10 @@ export class ImportScanner {
         warnings.push({ severity: "warning", code: "script-outside-root", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} is outside the config root; it is not scanned` });
         continue;
       }
+      if (this.resolver.entry(script) === "outside") {
+        warnings.push({ severity: "warning", code: "script-outside-root", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} leads through a symbolic link out of the config root; it is not scanned` });
+        continue;
+      }
       if (this.resolver.entry(script) !== "file") {
         warnings.push({ severity: "warning", code: "missing-script", ...entry.source, message: `${entry.name}'s script_path ${entry.scriptPath} does not exist under the config root; its imports are unknown` });
         continue;
@@ -78,13 +83,17 @@ export class ImportScanner {
     while (work.length > 0) {
       const { file, fallback } = work.shift()!;
       if (reached.get(file) !== fallback) continue; // superseded by a required visit
-      const parsed = this.parse(file);
+      const parsed = this.files.read(file);
       if (typeof parsed === "string") {
         warnings.push({ severity: "warning", code: "unreadable-file", file, line: 1, message: parsed });
         continue;
       }
-      for (const p of parsed.problems) warnings.push({ severity: "warning", code: "python-syntax", file, line: p.line, message: `${p.message}; imports after it may be missed` });
-      for (const imp of parsed.imports) this.follow(file, imp, fallback || imp.fallback, { thirdParty, warnings, enqueue });
+      if (parsed.syntax !== null) warnings.push({ severity: "warning", code: "python-syntax", file, line: parsed.syntax.line, message: `${parsed.syntax.message} (CPython 3.11 would not compile this file)` });
+      for (const imp of parsed.imports) {
+        // Never runs in a Linux container: no requirement, nothing to follow.
+        if (imp.context === "type-checking" || imp.context === "platform-guarded") continue;
+        this.follow(file, imp, fallback || imp.context === "import-error-fallback", { thirdParty, warnings, enqueue });
+      }
     }
 
     return {
@@ -118,6 +127,17 @@ export class ImportScanner {
     } else {
       parts = imp.module.split(".");
       origin = this.resolver.resolve(imp.module);
+      // A bare `import model_ops_pb2` of a generated or sibling module next to the importing file
+      // (the agent puts its own directory on sys.path) is local code, not a distribution to install.
+      const dir = packageOf(file);
+      if (origin.kind === "third-party" && dir.length > 0) {
+        const sibling = this.resolver.resolveLocal([...dir, ...parts]);
+        const top = `${[...dir, parts[0]!].join("/")}`;
+        if (sibling.kind === "local" && (this.resolver.entry(`${top}.py`) === "file" || this.resolver.entry(`${top}/__init__.py`) === "file")) {
+          parts = [...dir, ...parts];
+          origin = sibling;
+        }
+      }
     }
     if (origin.kind === "stdlib") return;
     if (origin.kind === "third-party") {
@@ -136,18 +156,5 @@ export class ImportScanner {
       const sub = this.resolver.resolveLocal([...parts, name]);
       if (sub.kind === "local") out.enqueue(sub.files, fallback);
     }
-  }
-
-  private parse(file: string): ParsedImports | string {
-    const cached = this.parsed.get(file);
-    if (cached !== undefined) return cached;
-    let result: ParsedImports | string;
-    try {
-      result = parsePythonImports(fs.readFileSync(path.join(this.resolver.root, file), "utf8"));
-    } catch (error) {
-      result = `cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    this.parsed.set(file, result);
-    return result;
   }
 }

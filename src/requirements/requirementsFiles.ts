@@ -28,8 +28,12 @@ export function baseDistributions(groups: readonly GroupRequirements[]): string[
   return [...shared.values()].sort(compareDistributions);
 }
 
+/**
+ * An import name with no known distribution is written commented out: pip would install
+ * whatever the index serves under that name (`utils`, `win32com`, a generated `*_pb2`).
+ */
 function requirementLine(distribution: string, unmapped: ReadonlySet<string>): string {
-  return unmapped.has(normalizeDistribution(distribution)) ? `${distribution}  # unmapped import name, verify` : distribution;
+  return unmapped.has(normalizeDistribution(distribution)) ? `# ${distribution}  # unmapped import name: not installed; name its distribution or make it local code` : distribution;
 }
 
 function agentLines(group: GroupRequirements): string[] {

@@ -60,7 +60,7 @@ describe("ai-system (the entry point)", () => {
     this.timeout(120000);
     const ok = cli(["plan", "--machine", "pc2", "--json"]);
     assert.strictEqual(ok.status, 0, ok.stderr);
-    assert.deepStrictEqual(JSON.parse(ok.stdout).counts, { mainpc: 54, pc2: 23, total: 77 });
+    assert.deepStrictEqual(JSON.parse(ok.stdout).counts, { mainpc: 54, pc2: 23, distinct: 76, shared: ["ObservabilityHub"] });
     const bad = withConfigRoot(BAD_CONFIG, (root) => cli(["plan", "--machine", "mainpc", "--config-root", root]));
     assert.strictEqual(bad.status, 1);
     assert.match(bad.stdout, /^  ERROR \[yaml-syntax\] config\/startup_config\.v3\.yaml:\d+: YAML syntax error/m);
@@ -86,8 +86,8 @@ describe("ai-system (the entry point)", () => {
         const rest = f.split(`${path.sep}node_modules${path.sep}`).pop()!.split(path.sep);
         return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
       }));
-      // The probe works: the plan's own packages are there.
-      assert.deepStrictEqual([...packages].sort(), ["yaml", "zod"]);
+      // The probe works: the plan's own packages are there (web-tree-sitter: preflight parses Python).
+      assert.deepStrictEqual([...packages].sort(), ["web-tree-sitter", "yaml", "zod"]);
       for (const forbidden of ["@pulumi/pulumi", "@pulumi/docker", "typescript", "ts-node", "mermaid", "jsdom"]) assert.ok(!packages.has(forbidden), forbidden);
       const own = loaded.filter((f) => !f.includes("node_modules") && f !== probe).map((f) => path.relative(PROJECT_ROOT, f));
       assert.ok(own.every((f) => f.startsWith(`dist${path.sep}`) && f.endsWith(".js")), own.join(", "));

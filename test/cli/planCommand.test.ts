@@ -16,11 +16,11 @@ describe("npm run plan", () => {
     assert.strictEqual(result.exitCode, 0);
     const doc = JSON.parse(result.stdout);
     assert.deepStrictEqual(Object.keys(doc), [
-      "machine", "configRoot", "override", "files", "counts", "agents", "legacy", "crossMachineDependencies", "containers", "waves", "longestPath", "vram", "platform", "memory", "findings",
+      "machine", "configRoot", "override", "files", "counts", "preflight", "agents", "legacy", "crossMachineDependencies", "containers", "waves", "longestPath", "vram", "platform", "memory", "findings",
     ]);
     assert.strictEqual(doc.machine, "mainpc");
     assert.strictEqual(doc.configRoot, PROJECT_ROOT);
-    assert.deepStrictEqual(doc.counts, { mainpc: 54, pc2: 23, total: 77 });
+    assert.deepStrictEqual(doc.counts, { mainpc: 54, pc2: 23, distinct: 76, shared: ["ObservabilityHub"] });
     assert.deepStrictEqual(doc.agents.find((a: { name: string }) => a.name === "ServiceRegistry"), {
       name: "ServiceRegistry",
       group: "core_services",
@@ -60,7 +60,8 @@ describe("npm run plan", () => {
     const result = runPlanCommand(["--machine", "pc2", "--config-root", INCLUDE_FIXTURE], {});
     assert.strictEqual(result.exitCode, 1);
     assert.match(result.stdout, /^Plan for pc2 from .+2025-07-26-include \(override: docker\)$/m);
-    assert.match(result.stdout, /^Findings: 10 errors, 4 warnings, 0 notes$/m);
+    // ${PYTHONPATH} resolves from the stack settings (/app, as in the containers); PWD and MAINPC_OBS_HUB stay unset.
+    assert.match(result.stdout, /^Findings: 10 errors, 3 warnings, 0 notes$/m);
     assert.match(result.stdout, /^ {2}ERROR \[port-clash\] pc2_code\/config\/startup_config\.yaml:31: port 8101 is bound 2 times/m);
   });
 
@@ -91,7 +92,7 @@ describe("npm run plan", () => {
   it("runs as a real process through npm's script", function () {
     this.timeout(60000);
     const out = execFileSync("npm", ["run", "-s", "plan", "--", "--machine", "pc2", "--json"], { cwd: path.resolve(__dirname, "..", ".."), encoding: "utf8" });
-    assert.deepStrictEqual(JSON.parse(out).counts, { mainpc: 54, pc2: 23, total: 77 });
+    assert.deepStrictEqual(JSON.parse(out).counts, { mainpc: 54, pc2: 23, distinct: 76, shared: ["ObservabilityHub"] });
   });
 
   it("ends the human output with the hardening of every rendered container and its documented exceptions", () => {

@@ -70,7 +70,7 @@ describe("components: agent-group images (imageMode build)", function () {
     const hash = (r: Registration) => (r.inputs.triggers as { contentHash: string }).contentHash;
     assert.deepStrictEqual(core.inputs, {
       build: {
-        buildArgs: { REQUIREMENTS: "requirements/core.txt", SYSTEM_PACKAGES: "libsndfile1" },
+        buildArgs: { REQUIREMENTS: "ai-system-build/requirements/core.txt", SYSTEM_PACKAGES: "libsndfile1" },
         context: root,
         dockerfile: path.join(PROJECT_ROOT, "docker", "Dockerfile.cpu"),
         label: { "ai-system.content-hash": hash(core), "ai-system.group": "core" },
@@ -83,7 +83,7 @@ describe("components: agent-group images (imageMode build)", function () {
     assert.deepStrictEqual(gpu.inputs, {
       build: {
         buildArgs: {
-          REQUIREMENTS: "requirements/vision-gpu.txt",
+          REQUIREMENTS: "ai-system-build/requirements/vision-gpu.txt",
           SYSTEM_PACKAGES: "libgl1 libglib2.0-0",
           TORCH_INDEX_URL: "https://download.pytorch.org/whl/cu121",
           TORCH_VERSION: "2.5.1",
@@ -193,12 +193,12 @@ describe("components: agent-group images (imageMode prebuilt)", function () {
     assert.deepStrictEqual(
       lines.slice(1).map((l) => l.replace(/: .*$/, "")),
       [
-        "ERROR [missing-requirements] requirements/base.txt:1",
-        "ERROR [missing-requirements] requirements/core.system.txt:1",
-        "ERROR [missing-requirements] requirements/core.txt:1",
-        "ERROR [missing-requirements] requirements/group_launcher.py:1",
-        "ERROR [missing-requirements] requirements/vision-gpu.system.txt:1",
-        "ERROR [missing-requirements] requirements/vision-gpu.txt:1",
+        "ERROR [missing-requirements] ai-system-build/requirements/base.txt:1",
+        "ERROR [missing-requirements] ai-system-build/requirements/core.system.txt:1",
+        "ERROR [missing-requirements] ai-system-build/requirements/core.txt:1",
+        "ERROR [missing-requirements] ai-system-build/requirements/group_launcher.py:1",
+        "ERROR [missing-requirements] ai-system-build/requirements/vision-gpu.system.txt:1",
+        "ERROR [missing-requirements] ai-system-build/requirements/vision-gpu.txt:1",
       ],
     );
   });

@@ -57,11 +57,11 @@ describe("images/groupImage (pure)", () => {
 
   it("gives CPU images REQUIREMENTS and SYSTEM_PACKAGES, and GPU images the PyTorch arguments too", () => {
     assert.deepStrictEqual(imageBuildArgs("core", "cpu", ["libsndfile1", "ffmpeg"], BUILD), {
-      REQUIREMENTS: "requirements/core.txt",
+      REQUIREMENTS: "ai-system-build/requirements/core.txt",
       SYSTEM_PACKAGES: "libsndfile1 ffmpeg",
     });
     assert.deepStrictEqual(imageBuildArgs("vision-gpu", "gpu", [], { ...BUILD, torchVersion: "" }), {
-      REQUIREMENTS: "requirements/vision-gpu.txt",
+      REQUIREMENTS: "ai-system-build/requirements/vision-gpu.txt",
       SYSTEM_PACKAGES: "",
       TORCH_INDEX_URL: "https://download.pytorch.org/whl/cu121",
       TORCH_VERSION: "",

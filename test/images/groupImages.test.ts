@@ -46,8 +46,8 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
         context: r,
         dockerfile: templateFile("cpu"),
         template: "cpu",
-        // soundfile (Alpha) needs libsndfile1 (requirements/core.system.txt)
-        buildArgs: { REQUIREMENTS: "requirements/core.txt", SYSTEM_PACKAGES: "libsndfile1" },
+        // soundfile (Alpha) needs libsndfile1 (ai-system-build/requirements/core.system.txt)
+        buildArgs: { REQUIREMENTS: "ai-system-build/requirements/core.txt", SYSTEM_PACKAGES: "libsndfile1" },
       },
     );
     assert.deepStrictEqual(
@@ -57,7 +57,7 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
         dockerfile: templateFile("gpu"),
         template: "gpu",
         buildArgs: {
-          REQUIREMENTS: "requirements/vision-gpu.txt",
+          REQUIREMENTS: "ai-system-build/requirements/vision-gpu.txt",
           // cv2 (Gamma) needs libGL and glib
           SYSTEM_PACKAGES: "libgl1 libglib2.0-0",
           TORCH_INDEX_URL: "https://download.pytorch.org/whl/cu121",
@@ -82,10 +82,10 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
       "code:main_pc_code/agents/alpha.py",
       "code:main_pc_code/agents/beta.py",
       "dockerignore:.dockerignore",
-      "launcher:requirements/group_launcher.py",
-      "requirements:requirements/base.txt",
-      "requirements:requirements/core.system.txt",
-      "requirements:requirements/core.txt",
+      "launcher:ai-system-build/requirements/group_launcher.py",
+      "requirements:ai-system-build/requirements/base.txt",
+      "requirements:ai-system-build/requirements/core.system.txt",
+      "requirements:ai-system-build/requirements/core.txt",
       "template:docker/Dockerfile.cpu",
     ]);
     assert.deepStrictEqual(
@@ -117,7 +117,7 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     writeFile(r, "main_pc_code/agents/alpha.py", "from common.base_agent import BaseAgent\nimport redis\nimport requests\n");
     writeFile(r, "tools/unrelated.py", "import pandas\nimport scipy\n");
     generateRequirementsInto(r);
-    assert.match(fs.readFileSync(path.join(r, "requirements", "core.txt"), "utf8"), /^requests$/m);
+    assert.match(fs.readFileSync(path.join(r, "ai-system-build", "requirements", "core.txt"), "utf8"), /^requests$/m);
     const after = { ...images(r), ...images(r, "pc2") };
     assert.notStrictEqual(after.core!.reference, before.core!.reference);
     assert.strictEqual(after["vision-gpu"]!.reference, before["vision-gpu"]!.reference);
@@ -130,8 +130,8 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     assert.deepStrictEqual(read.problems, []);
     const [core, gpu] = read.inputs;
     assert.deepStrictEqual([core!.group, gpu!.group], ["core", "vision-gpu"]);
-    assert.ok(!gpu!.parts.some((p) => p.name.startsWith("requirements/core")));
-    const edited = { ...core!, parts: core!.parts.map((p) => (p.name === "requirements/core.txt" ? { ...p, content: `${p.content.toString()}numpy\n` } : p)) };
+    assert.ok(!gpu!.parts.some((p) => p.name.startsWith("ai-system-build/requirements/core")));
+    const edited = { ...core!, parts: core!.parts.map((p) => (p.name === "ai-system-build/requirements/core.txt" ? { ...p, content: `${p.content.toString()}numpy\n` } : p)) };
     assert.notStrictEqual(buildGroupImage(edited, BUILD_SETTINGS).reference, buildGroupImage(core!, BUILD_SETTINGS).reference);
     assert.strictEqual(buildGroupImage(gpu!, BUILD_SETTINGS).reference, images(r)["vision-gpu"]!.reference);
   });
@@ -151,12 +151,12 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     assert.ok(!outcome.ok);
     const hint = `run \`npm run requirements -- --config-root ${r}\` first`;
     assert.deepStrictEqual(outcome.problems.map(formatFinding), [
-      `ERROR [missing-requirements] requirements/base.txt:1: the generated requirements/base.txt does not exist in the build context ${r}; ${hint}`,
-      `ERROR [missing-requirements] requirements/core.system.txt:1: the generated requirements/core.system.txt does not exist in the build context ${r}; ${hint}`,
-      `ERROR [missing-requirements] requirements/core.txt:1: the generated requirements/core.txt does not exist in the build context ${r}; ${hint}`,
-      `ERROR [missing-requirements] requirements/group_launcher.py:1: the generated requirements/group_launcher.py does not exist in the build context ${r}; ${hint}`,
-      `ERROR [missing-requirements] requirements/vision-gpu.system.txt:1: the generated requirements/vision-gpu.system.txt does not exist in the build context ${r}; ${hint}`,
-      `ERROR [missing-requirements] requirements/vision-gpu.txt:1: the generated requirements/vision-gpu.txt does not exist in the build context ${r}; ${hint}`,
+      `ERROR [missing-requirements] ai-system-build/requirements/base.txt:1: the generated ai-system-build/requirements/base.txt does not exist in the build context ${r}; ${hint}`,
+      `ERROR [missing-requirements] ai-system-build/requirements/core.system.txt:1: the generated ai-system-build/requirements/core.system.txt does not exist in the build context ${r}; ${hint}`,
+      `ERROR [missing-requirements] ai-system-build/requirements/core.txt:1: the generated ai-system-build/requirements/core.txt does not exist in the build context ${r}; ${hint}`,
+      `ERROR [missing-requirements] ai-system-build/requirements/group_launcher.py:1: the generated ai-system-build/requirements/group_launcher.py does not exist in the build context ${r}; ${hint}`,
+      `ERROR [missing-requirements] ai-system-build/requirements/vision-gpu.system.txt:1: the generated ai-system-build/requirements/vision-gpu.system.txt does not exist in the build context ${r}; ${hint}`,
+      `ERROR [missing-requirements] ai-system-build/requirements/vision-gpu.txt:1: the generated ai-system-build/requirements/vision-gpu.txt does not exist in the build context ${r}; ${hint}`,
     ]);
     assert.strictEqual(
       imageRefusal("mainpc", r, outcome.problems).split("\n")[0],
@@ -166,9 +166,9 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
 
   it("refuses out-of-date requirements, a foreign launcher, a system line apt would not take, no .dockerignore and a missing script", () => {
     const r = root();
-    writeFile(r, "requirements/core.txt", fs.readFileSync(path.join(r, "requirements", "core.txt"), "utf8") + "numpy\n");
-    writeFile(r, "requirements/vision-gpu.system.txt", fs.readFileSync(path.join(r, "requirements", "vision-gpu.system.txt"), "utf8") + "libgl1; curl evil\n");
-    writeFile(r, "requirements/group_launcher.py", "print('not the launcher')\n");
+    writeFile(r, "ai-system-build/requirements/core.txt", fs.readFileSync(path.join(r, "ai-system-build", "requirements", "core.txt"), "utf8") + "numpy\n");
+    writeFile(r, "ai-system-build/requirements/vision-gpu.system.txt", fs.readFileSync(path.join(r, "ai-system-build", "requirements", "vision-gpu.system.txt"), "utf8") + "libgl1; curl evil\n");
+    writeFile(r, "ai-system-build/requirements/group_launcher.py", "print('not the launcher')\n");
     fs.rmSync(path.join(r, ".dockerignore"));
     fs.rmSync(path.join(r, "main_pc_code", "agents", "beta.py"));
     const outcome = resolve(r);
@@ -176,22 +176,22 @@ describe("images/resolveGroupImages: build mode on a generated build context", f
     const again = `run \`npm run requirements -- --config-root ${r}\` again`;
     assert.deepStrictEqual(outcome.problems.map(formatFinding), [
       `ERROR [missing-dockerignore] .dockerignore:1: ${r} has no .dockerignore: every image would take .git, runtime data and secret files such as .env from the build context; copy docker/.dockerignore of ai-system-infra there`,
+      `ERROR [stale-requirements] ai-system-build/requirements/core.txt:1: ai-system-build/requirements/core.txt is out of date: the agents' imports or the docker groups changed since it was generated; ${again}`,
+      `ERROR [stale-requirements] ai-system-build/requirements/group_launcher.py:1: ai-system-build/requirements/group_launcher.py is not this project's launcher/group_launcher.py (the images would run another launcher than the containers are configured for); ${again}`,
+      `ERROR [invalid-system-package] ai-system-build/requirements/vision-gpu.system.txt:1: "libgl1; curl evil" is not an apt package name; the SYSTEM_PACKAGES build argument takes package names only (${again})`,
+      `ERROR [stale-requirements] ai-system-build/requirements/vision-gpu.system.txt:1: ai-system-build/requirements/vision-gpu.system.txt is out of date: the agents' imports or the docker groups changed since it was generated; ${again}`,
       `ERROR [missing-script] config/startup_config.v3.yaml:7: Beta's script_path main_pc_code/agents/beta.py is not a file under ${r}: the launcher could not start it and core could never turn healthy`,
-      `ERROR [stale-requirements] requirements/core.txt:1: requirements/core.txt is out of date: the agents' imports or the docker groups changed since it was generated; ${again}`,
-      `ERROR [stale-requirements] requirements/group_launcher.py:1: requirements/group_launcher.py is not this project's launcher/group_launcher.py (the images would run another launcher than the containers are configured for); ${again}`,
-      `ERROR [invalid-system-package] requirements/vision-gpu.system.txt:1: "libgl1; curl evil" is not an apt package name; the SYSTEM_PACKAGES build argument takes package names only (${again})`,
-      `ERROR [stale-requirements] requirements/vision-gpu.system.txt:1: requirements/vision-gpu.system.txt is out of date: the agents' imports or the docker groups changed since it was generated; ${again}`,
     ]);
   });
 
   it("accepts requirements generated for this machine alone (npm run requirements -- --machine mainpc)", () => {
     const r = root();
     const both = images(r);
-    const baseOfBoth = fs.readFileSync(path.join(r, "requirements", "base.txt"), "utf8");
-    fs.rmSync(path.join(r, "requirements"), { recursive: true });
+    const baseOfBoth = fs.readFileSync(path.join(r, "ai-system-build", "requirements", "base.txt"), "utf8");
+    fs.rmSync(path.join(r, "ai-system-build"), { recursive: true });
     assert.strictEqual(runRequirementsCommand(["--config-root", r, "--machine", "mainpc"], {}).exitCode, 0);
     // pc2's Remote imports only zmq, so mainpc's groups alone share more (PyYAML too).
-    assert.notStrictEqual(fs.readFileSync(path.join(r, "requirements", "base.txt"), "utf8"), baseOfBoth);
+    assert.notStrictEqual(fs.readFileSync(path.join(r, "ai-system-build", "requirements", "base.txt"), "utf8"), baseOfBoth);
     const mainpcOnly = images(r);
     assert.deepStrictEqual(Object.keys(mainpcOnly), Object.keys(both));
     assert.notStrictEqual(mainpcOnly.core!.reference, both.core!.reference);

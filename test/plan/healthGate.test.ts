@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { gatingAgents } from "../../src/plan/healthGate";
+import { gateReasons, gatingAgents } from "../../src/plan/healthGate";
 import { agent } from "../support/samplePlan";
 
 const optional = (a: ReturnType<typeof agent>) => ({ ...a, required: false });
@@ -32,5 +32,16 @@ describe("plan/healthGate", () => {
   it("required: only the required agents; none: nobody", () => {
     assert.deepStrictEqual(gatingAgents("required", member, everyone), ["Registry"]);
     assert.deepStrictEqual(gatingAgents("none", member, everyone), []);
+  });
+
+  it("says why each agent gates, the rule gatingAgents applies (preflight's severity reads it)", () => {
+    const pc2Reader = optional(agent("pc2", "Reader", 7500, 8500, ["Registry"]));
+    const all = [...everyone, pc2Reader];
+    assert.deepStrictEqual(
+      member.map((a) => [a.name, gateReasons("dependencies", a, member, all)]),
+      [["Helper", []], ["Registry", ["required", "pc2/Reader"]], ["Twin", ["Model"]]],
+    );
+    assert.deepStrictEqual(gateReasons("required", registry, member, all), ["required"]);
+    assert.deepStrictEqual(gateReasons("none", registry, member, all), []);
   });
 });

@@ -18,7 +18,7 @@ const CONTAINER = "docker:index/container:Container";
 
 for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
   describe(`the ${machine} stack on the default configuration`, function () {
-    this.timeout(10_000);
+    this.timeout(60_000); // the whole stack under mocks; generous for a loaded 2-core machine
     let run: MockedRun;
     let plan: DeploymentPlan;
     let gpuAllocation: GpuAllocationTable;

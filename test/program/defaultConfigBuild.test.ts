@@ -104,7 +104,7 @@ describe("the default configuration with imageMode build", function () {
             c.gpu === null ? ["REQUIREMENTS", "SYSTEM_PACKAGES"] : ["REQUIREMENTS", "SYSTEM_PACKAGES", "TORCH_INDEX_URL", "TORCH_VERSION"],
             c.name,
           );
-          assert.strictEqual(build.buildArgs.REQUIREMENTS, `requirements/${c.name}.txt`);
+          assert.strictEqual(build.buildArgs.REQUIREMENTS, `ai-system-build/requirements/${c.name}.txt`);
           const hash = (image.inputs.triggers as { contentHash: string }).contentHash;
           assert.strictEqual(image.inputs.name, `ai-system-${c.name}:${hash.slice(0, 16)}`);
         }

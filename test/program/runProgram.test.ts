@@ -59,7 +59,7 @@ describe("program/runProgram", function () {
             "ERROR [missing-dockerignore] .dockerignore:1: /srv/monorepo has no .dockerignore",
           ].join("\n"),
         ) &&
-        e.message.includes("ERROR [missing-requirements] requirements/base.txt:1: the generated requirements/base.txt does not exist in the build context /srv/monorepo; run `npm run requirements -- --config-root /srv/monorepo` first"),
+        e.message.includes("ERROR [missing-requirements] ai-system-build/requirements/base.txt:1: the generated ai-system-build/requirements/base.txt does not exist in the build context /srv/monorepo; run `npm run requirements -- --config-root /srv/monorepo` first"),
     );
     await run.settle();
     assert.strictEqual(run.registrations.length, 0);

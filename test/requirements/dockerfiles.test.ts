@@ -79,7 +79,7 @@ describe("Dockerfile templates", () => {
 
   it("ships a .dockerignore template that keeps secrets, .git and runtime data out but requirements in", () => {
     const patterns = read(".dockerignore").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
-    for (const expected of [".git", ".env", "**/.env", "**/*.pem", "**/__pycache__", "logs", "data", "cache", "models"]) {
+    for (const expected of [".git", "**/.env*", "**/.envrc", "**/secrets*", "**/*.pem", "**/__pycache__", "logs", "data", "cache", "models"]) {
       assert.ok(patterns.includes(expected), expected);
     }
     assert.deepStrictEqual(patterns.filter((p) => /requirements|config|\.py$/.test(p)), []);

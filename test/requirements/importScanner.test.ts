@@ -151,3 +151,15 @@ describe("import scan", () => {
     });
   });
 });
+
+describe("requirements/importScanner: bare sibling imports", () => {
+  it("resolves a generated module imported bare beside the importing file as local code, not a distribution", () => {
+    const files = {
+      "svc/agent.py": "import model_ops_pb2\nimport grpc\n",
+      "svc/model_ops_pb2.py": "from google.protobuf import descriptor\n",
+    };
+    const scan = withConfigRoot(files, (root) => new ImportScanner(new ModuleResolver(root)).scan([{ name: "A", scriptPath: "svc/agent.py", source: { file: "config/startup_config.v3.yaml", line: 1 } }]));
+    assert.deepStrictEqual([...scan.thirdParty.keys()].sort(), ["google.protobuf.descriptor", "grpc"]);
+    assert.deepStrictEqual(scan.files, ["svc/agent.py", "svc/model_ops_pb2.py"]);
+  });
+});

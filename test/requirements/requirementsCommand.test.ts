@@ -58,7 +58,7 @@ describe("npm run requirements", () => {
 
   it("writes base.txt, group files and system packages for both machines, and reports what it could not follow", () => {
     const root = tempRoot({ ...CONFIG, ...CODE });
-    const out = path.join(root, "requirements");
+    const out = path.join(root, "ai-system-build", "requirements");
     const result = runRequirementsCommand(["--config-root", root], {});
     assert.strictEqual(result.stderr, "");
     assert.strictEqual(result.exitCode, 0);
@@ -67,7 +67,7 @@ describe("npm run requirements", () => {
       [
         "Requirements for mainpc, pc2 from <root> (override: docker)",
         "Scanned 7 Python files for 4 of 5 agents in 3 docker groups.",
-        "Wrote 8 files to <root>/requirements:",
+        "Wrote 8 files to <root>/ai-system-build/requirements:",
         "  base.txt               3 distributions shared by every group",
         "  core.txt               4 more (mainpc, CPU, 2 of 2 agents scanned)",
         "  core.system.txt        1 apt package",
@@ -76,7 +76,7 @@ describe("npm run requirements", () => {
         "  vision-gpu.txt         3 more (mainpc, GPU, 1 of 1 agent scanned)",
         "  vision-gpu.system.txt  2 apt packages",
         "  group_launcher.py      the group launcher (image entrypoint)",
-        "Unmapped, verify (installed under the import name): mystery_lib (core)",
+        "Unmapped import names, written commented out (not installed): mystery_lib (core)",
         "Warnings: 2",
         "  WARNING [missing-script] config/startup_config.v3.yaml:11: Ghost's script_path pc2_code/agents/ghost.py does not exist under the config root; its imports are unknown",
         "  WARNING [unresolved-module] main_pc_code/agents/gamma.py:5: cannot resolve local module common.missing_mod (imported as common.missing_mod): neither common/missing_mod.py nor a package directory common/missing_mod/ exists under the config root",
@@ -114,7 +114,7 @@ pyzmq
 #   Beta   main_pc_code/agents/beta.py
 # Not installed, only imported as ImportError fallbacks: simplejson
 -r base.txt
-mystery_lib  # unmapped import name, verify
+# mystery_lib  # unmapped import name: not installed; name its distribution or make it local code
 orjson
 redis
 soundfile
@@ -161,16 +161,18 @@ openai-whisper
     assert.match(fs.readFileSync(path.join(out, "base.txt"), "utf8"), /\nopenai-whisper\nprometheus-client\nPyYAML\npyzmq\n$/);
   });
 
-  it("refuses to overwrite files it did not write, like a hand-written requirements/base.txt", () => {
-    const root = tempRoot({ ...CONFIG, ...CODE, "requirements/base.txt": "numpy==1.26.4\n", "requirements/group_launcher.py": "print('mine')\n" });
-    const result = runRequirementsCommand(["--config-root", root], {});
+  it("leaves the monorepo's own requirements/ alone, and refuses to overwrite files it did not write", () => {
+    const own = { "requirements/base.txt": "numpy==1.26.4\n", "requirements/group_launcher.py": "print('mine')\n" };
+    const root = tempRoot({ ...CONFIG, ...CODE, ...own });
+    assert.strictEqual(runRequirementsCommand(["--config-root", root], {}).exitCode, 0);
+    assert.deepStrictEqual(fs.readdirSync(path.join(root, "requirements")).sort(), ["base.txt", "group_launcher.py"]);
+    assert.strictEqual(fs.readFileSync(path.join(root, "requirements", "base.txt"), "utf8"), "numpy==1.26.4\n");
+    const result = runRequirementsCommand(["--config-root", root, "--out", path.join(root, "requirements")], {});
     assert.strictEqual(result.exitCode, 2);
     assert.strictEqual(
       result.stderr.split("\n")[0],
       `refusing to overwrite base.txt, group_launcher.py in ${path.join(root, "requirements")}: not written by this command; choose another --out`,
     );
-    assert.deepStrictEqual(fs.readdirSync(path.join(root, "requirements")).sort(), ["base.txt", "group_launcher.py"]);
-    assert.strictEqual(fs.readFileSync(path.join(root, "requirements", "base.txt"), "utf8"), "numpy==1.26.4\n");
     // Its own earlier output it replaces.
     assert.strictEqual(runRequirementsCommand(["--config-root", root, "--out", path.join(root, "gen")], {}).exitCode, 0);
     assert.strictEqual(runRequirementsCommand(["--config-root", root, "--out", path.join(root, "gen")], {}).exitCode, 0);
@@ -182,7 +184,7 @@ openai-whisper
     assert.strictEqual(result.exitCode, 1);
     assert.match(result.stdout, /^ {2}ERROR \[unknown-agent-in-group\] config\/overrides\/docker\.yaml:3: docker group core lists Nobody/m);
     assert.match(result.stdout, /\nNothing written: fix the errors above first\.\n$/);
-    assert.ok(!fs.existsSync(path.join(broken, "requirements")));
+    assert.ok(!fs.existsSync(path.join(broken, "ai-system-build")));
 
     const clash = tempRoot({ ...CONFIG, "config/overrides/docker.yaml": DOCKER.replace("pc2-stack:", "core:") });
     const both = runRequirementsCommand(["--config-root", clash], {});
@@ -191,7 +193,7 @@ openai-whisper
       both.stdout,
       /^ERROR docker group core exists on mainpc and pc2; its requirements file would be ambiguous, so run once per machine with --machine and separate --out directories$/m,
     );
-    assert.ok(!fs.existsSync(path.join(clash, "requirements")));
+    assert.ok(!fs.existsSync(path.join(clash, "ai-system-build")));
     assert.strictEqual(runRequirementsCommand(["--config-root", clash, "--machine", "pc2", "--out", path.join(clash, "pc2")], {}).exitCode, 0);
   });
 
@@ -210,7 +212,7 @@ openai-whisper
       assert.match(result.stderr, /\nusage: ai-system requirements --config-root DIR \[--out DIR\] \[--machine mainpc\|pc2\|all\]/);
     }
     const help = runRequirementsCommand(["--help"], {});
-    assert.deepStrictEqual([help.exitCode, help.stdout.split("\n")[0]], [0, "usage: ai-system requirements --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none]"]);
+    assert.deepStrictEqual([help.exitCode, help.stdout.split("\n")[0]], [0, "usage: ai-system requirements --config-root DIR [--out DIR] [--machine mainpc|pc2|all] [--override NAME|none] [--env NAME=VALUE]..."]);
   });
 
   it("handles the default config, whose code is not here: every script missing, exit 0", () => {
@@ -230,6 +232,6 @@ openai-whisper
     const root = tempRoot({ ...CONFIG, ...CODE });
     const stdout = execFileSync("npm", ["run", "--silent", "requirements", "--", "--config-root", root, "--machine", "mainpc"], { cwd: PROJECT_ROOT, encoding: "utf8" });
     assert.match(stdout, /^Scanned 6 Python files for 3 of 3 agents in 2 docker groups\.$/m);
-    assert.ok(fs.existsSync(path.join(root, "requirements", "vision-gpu.txt")));
+    assert.ok(fs.existsSync(path.join(root, "ai-system-build", "requirements", "vision-gpu.txt")));
   });
 });

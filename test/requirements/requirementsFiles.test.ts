@@ -105,7 +105,7 @@ describe("requirements files", () => {
         "# Not installed, only imported as ImportError fallbacks: simplejson",
         "-r base.txt",
         "opencv-python-headless",
-        "weird_lib  # unmapped import name, verify",
+        "# weird_lib  # unmapped import name: not installed; name its distribution or make it local code",
         "",
       ].join("\n"),
     );

@@ -58,7 +58,8 @@ describe("security/paths by real location, host paths, file size", () => {
     fs.symlinkSync(path.join(outside, "evil.py"), path.join(root, "a.py"));
     fs.symlinkSync(path.join(root, "inner.py"), path.join(root, "b.py"));
     const resolver = new ModuleResolver(root);
-    assert.strictEqual(resolver.entry("a.py"), null);
+    // "outside": never read, scanned or hashed; preflight and the build report the link itself.
+    assert.strictEqual(resolver.entry("a.py"), "outside");
     assert.strictEqual(resolver.entry("b.py"), "file");
   });
 

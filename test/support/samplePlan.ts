@@ -118,6 +118,14 @@ export function samplePlan(findings: Finding[] = []): DeploymentPlan {
     waves: 3,
     longestPath: 3,
     vram: { capacityMb: 24576, headroomMb: 1536, allocatedMb: 8192, allowOvercommit: false },
+    preflight: {
+      skipped: null,
+      agents: agents.map((x) => ({ name: x.name, scriptPath: x.scriptPath, readiness: "ready", required: x.required, gates: x.required ? ["required"] : [], problem: null })),
+      counts: { ready: agents.length, missing: 0, broken: 0 },
+      neverHealthy: [],
+      wavesNeverCreated: [],
+      findings: [],
+    },
     findings,
   };
 }

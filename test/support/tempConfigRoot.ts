@@ -39,5 +39,7 @@ export function withConfigRoot<T>(files: Readonly<Record<string, string>>, body:
 export const FIXTURES = path.resolve(__dirname, "..", "..", "..", "shared", "fixtures", "voice-assistant-prod");
 export const INCLUDE_FIXTURE = path.join(FIXTURES, "2025-07-26-include");
 export const V3_FIXTURE = path.join(FIXTURES, "2025-07-26-v3");
+/** The user's whole monorepo at the same commit: config and every Python file. */
+export const V3_TREE = path.join(FIXTURES, "2025-07-26-v3-tree");
 /** The project's own root: its config/ holds the default configuration. */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
