@@ -13,8 +13,13 @@ describe("Pulumi.yaml and the stack files", () => {
   });
 
   it("declares every stack setting with the program's type, default, secrecy and description", () => {
-    assert.deepStrictEqual(Object.keys(project.config), SETTING_KEYS);
-    for (const key of SETTING_KEYS) {
+    // An optional secret is not declared: Pulumi requires a value for every declared key without a
+    // default (sdk/go/common/workspace/config.go, "is missing configuration value"; seen on the real
+    // CLI for imageRegistryPassword), and a default would be a plain value where a secret must be.
+    const optionalSecrets = SETTING_KEYS.filter((key) => { const def: SettingDefinition = SETTINGS[key]; return def.secret === true && def.optional === true; });
+    assert.deepStrictEqual(optionalSecrets, ["imageRegistryPassword"]);
+    assert.deepStrictEqual(Object.keys(project.config), SETTING_KEYS.filter((key) => !optionalSecrets.includes(key)));
+    for (const key of SETTING_KEYS.filter((k) => !optionalSecrets.includes(k))) {
       const def: SettingDefinition = SETTINGS[key];
       const entry = project.config[key];
       assert.strictEqual(entry.type, def.type, key);
