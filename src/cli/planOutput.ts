@@ -106,7 +106,7 @@ export function planToText(
   out.push(`Files: ${config.files.join(", ")}`);
   out.push(`Agents: ${agentCountsText(plan)}`);
   out.push("");
-  out.push(...preflightSummary(plan));
+  appendAll(out, preflightSummary(plan));
   out.push("");
   const groups = config.groups.map((g) => g.name);
   const rows: string[][] = [["group", "agent", "port", "health", "http", "dependencies"]];

@@ -87,9 +87,9 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   }
 
   const host = checkHost(machine, containers, options.host ?? UNKNOWN_HOST);
-  findings.push(...host.findings);
+  appendAll(findings, host.findings);
   const preflight = preflightAgents(config.configRoot, config.agents, containers, options.healthGate ?? DEFAULT_HEALTH_GATE, [...config.agents, ...peer.config.agents]);
-  findings.push(...preflight.findings);
+  appendAll(findings, preflight.findings);
 
   return {
     machine,
