@@ -1,6 +1,7 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec, NATS_KEY, REDIS_KEY, sortedUnique, VolumeSpec } from "../src/render";
+import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec, NATS_KEY, REDIS_KEY, VolumeSpec } from "../src/render";
+import { imageSlug, imageSlugClash, pulledImages } from "../src/render/pulledImages";
 import { AgentGroup } from "./agentGroup";
 import { createVolumes } from "./dataVolume";
 import { groupImageArgs, groupImageOptions } from "./groupImage";
@@ -32,9 +33,19 @@ export interface RegistryAuth {
 
 const defaults = { dockerHost: "unix:///var/run/docker.sock", dockerSshOpts: [] as readonly string[] };
 
-/** `nats:2.10-alpine` -> `nats-2-10-alpine`, for resource names. */
-export function imageSlug(image: string): string {
-  return image.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+export { imageSlug } from "../src/render/pulledImages";
+
+/**
+ * What renderMachine guarantees, checked again before the component registers anything, so a
+ * caller's bug ends before any resource exists: pulled images with distinct resource names, and
+ * one group image per group.
+ */
+function invariantProblem(args: MachineStackArgs): string | null {
+  const clash = imageSlugClash(pulledImages(args.spec));
+  if (clash !== null) return `images ${clash[0]} and ${clash[1]} would get the same resource name`;
+  const imageOf = new Set(args.groupImages.map((i) => i.key));
+  const missing = args.spec.groups.find((g) => !imageOf.has(g.key));
+  return missing === undefined ? null : `container ${missing.key} has no group image`;
 }
 
 function volumesMountedBy(spec: ContainerSpec, all: readonly VolumeSpec[]): VolumeSpec[] {
@@ -64,6 +75,8 @@ export class MachineStack extends pulumi.ComponentResource {
   public readonly gpuAllocation: pulumi.Output<GpuAllocationTable>;
 
   constructor(name: string, args: MachineStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    const problem = invariantProblem(args);
+    if (problem !== null) throw new Error(problem);
     super("ai-system:host:MachineStack", name, {}, opts);
     const a = {
       ...defaults,
@@ -73,20 +86,7 @@ export class MachineStack extends pulumi.ComponentResource {
     };
     const { spec, secrets } = a;
 
-    // Checked before any child exists.
-    const pulled = sortedUnique([spec.natsStoreInit.image, spec.nats.image, spec.redis.image]);
-    const slugs = new Map<string, string>();
-    for (const image of pulled) {
-      const clash = slugs.get(imageSlug(image));
-      if (clash !== undefined) throw new Error(`images ${clash} and ${image} would get the same resource name`);
-      slugs.set(imageSlug(image), image);
-    }
-    // renderMachine (src/pipeline/prepareMachine.ts) checked that the group images match the
-    // groups; a group without one here is a caller's bug, not a config problem.
-    const imageOf = new Map(a.groupImages.map((i) => [i.key, i]));
-    for (const group of spec.groups) {
-      if (!imageOf.has(group.key)) throw new Error(`container ${group.key} has no group image`);
-    }
+    const pulled = pulledImages(spec);
 
     this.provider = new docker.Provider(
       `${name}-docker`,

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Finding, formatFinding } from "../config/finding";
+import { Finding, formatFindings } from "../config/finding";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { projectRawSettings } from "../program/projectStackSettings";
 import { providerReadBack, readBackDifferences } from "../program/providerReadBack";
@@ -120,7 +120,7 @@ export async function evaluateStack(stack: string, projectDir: string = PROJECT_
     throw error;
   }
   await run.settle();
-  return { ok: true, view: { stack, resources: run.registrations.map(view), findings: findings.map(formatFinding) } };
+  return { ok: true, view: { stack, resources: run.registrations.map(view), findings: formatFindings(findings) } };
 }
 
 function resourceText(r: ResourceView): string {

@@ -1,5 +1,5 @@
 import { PROJECT_ROOT } from "../projectRoot";
-import { Finding, hasErrors } from "../config/finding";
+import { Finding, hasErrors, reportedFindings } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { hostOptions } from "../program/hostOptions";
@@ -59,7 +59,7 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   const planned = new Set(plan.findings);
   const findings: Finding[] = [...plan.findings, ...outcome.findings.filter((f) => !planned.has(f))];
   const exitCode = hasErrors(findings) ? 1 : 0;
-  if (json) return { exitCode, stdout: `${JSON.stringify({ ...planToJson(plan), findings }, null, 2)}\n`, stderr: "" };
+  if (json) return { exitCode, stdout: `${JSON.stringify({ ...planToJson(plan), findings: reportedFindings(findings) }, null, 2)}\n`, stderr: "" };
   return { exitCode, stdout: `${planToText(plan, hardeningSummary(outcome), findings, outcome.ok ? [startIntervalNote(outcome.settings)] : [])}\n`, stderr: "" };
 }
 

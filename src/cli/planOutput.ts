@@ -1,5 +1,5 @@
 import { appendAll } from "../config/appendAll";
-import { Finding, formatFinding } from "../config/finding";
+import { Finding, formatFindings } from "../config/finding";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { agentCounts, agentCountsText } from "../plan/agentCounts";
 import { preflightSummary } from "../plan/preflightSummary";
@@ -153,7 +153,7 @@ export function planToText(
   const errors = findings.filter((f) => f.severity === "error").length;
   const warnings = findings.filter((f) => f.severity === "warning").length;
   out.push(`Findings: ${errors} errors, ${warnings} warnings, ${findings.length - errors - warnings} notes`);
-  for (const f of findings) out.push(`  ${formatFinding(f)}`);
+  for (const line of formatFindings(findings)) out.push(`  ${line}`);
   return out.join("\n");
 }
 

@@ -1,7 +1,7 @@
 import { appendAll } from "../config/appendAll";
 import * as fs from "fs";
 import * as path from "path";
-import { formatFinding } from "../config/finding";
+import { formatFinding, formatFindings } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
 import { generateRequirements, GeneratedRequirements, PREFLIGHT_CODES } from "../requirements/generateRequirements";
@@ -57,7 +57,7 @@ export function runRequirementsCommand(argv: readonly string[], _shell: Environm
   const lines = [`Requirements for ${machines.join(", ")} from ${configRoot} (override: ${override ?? "none"})`];
   // The agents' code problems are the plan's to report (npm run plan); the scan warnings below name what they hide.
   const planProblems = result.findings.filter((f) => f.severity !== "info" && !PREFLIGHT_CODES.has(f.code));
-  if (planProblems.length > 0) lines.push(`Plan findings: ${planProblems.length}`, ...planProblems.map((f) => `  ${formatFinding(f)}`));
+  if (planProblems.length > 0) lines.push(`Plan findings: ${planProblems.length}`, ...formatFindings(planProblems).map((line) => `  ${line}`));
   if (result.failed) {
     appendAll(lines, [...result.conflicts.map((c) => `ERROR ${c}`), "Nothing written: fix the errors above first."]);
     return { exitCode: 1, stdout: `${lines.join("\n")}\n`, stderr: "" };

@@ -6,6 +6,7 @@
  */
 import { parseGoDuration } from "../render/goDuration";
 import { appendAll } from "../config/appendAll";
+import { setOwn } from "../config/ownProperty";
 import { renderLabels } from "../render/labels";
 import { containerStopTimeoutSeconds } from "../render/launcher";
 import { providerMemorySwapMb } from "../render/providerForms";
@@ -89,8 +90,8 @@ export const CONTAINER_FIELDS: FieldMappers<ContainerSpec, ServiceContext> = {
     const environment: Record<string, ReturnType<typeof composeSpecText>> = {};
     for (const { name, value, ...rest } of env) {
       noneLeft(rest);
-      if (name in environment) throw new ComposeExportError(`container ${spec.name} sets ${name} twice`);
-      environment[name] = composeSpecText(value);
+      if (Object.hasOwn(environment, name)) throw new ComposeExportError(`container ${spec.name} sets ${name} twice`);
+      setOwn(environment, name, composeSpecText(value));
     }
     return { environment };
   },

@@ -53,6 +53,8 @@ export type FindingCode =
   | "compose-export"
   // an exception the pipeline did not expect: a bug, reported instead of a stack trace
   | "internal-error"
+  // the findings beyond REPORTED_FINDINGS_CAP, summed up in one (reportedFindings)
+  | "more-findings"
   // the host the plan is deployed to (hostPlatform, hostMemoryMb)
   | "memory-over-capacity"
   | "memory-budget-unknown"
@@ -97,4 +99,37 @@ export function hasErrors(findings: readonly Finding[]): boolean {
 
 export function formatFinding(f: Finding): string {
   return `${f.severity.toUpperCase()} [${f.code}] ${f.file}:${f.line}: ${f.message}`;
+}
+
+/**
+ * At most this many findings are printed by any target (plan, compose, report, the Pulumi
+ * program); the rest are summed up in one `more-findings` finding. A config with 100,000 bad
+ * entries would otherwise print (and Pulumi log) 100,000 lines; the first ones are what to fix.
+ */
+export const REPORTED_FINDINGS_CAP = 200;
+
+/**
+ * The findings a target prints: the first `cap` as given (callers sort errors first), then, if
+ * any are left, one finding saying how many of each severity are not shown, at the first one's
+ * place and with the most severe severity among them.
+ */
+export function reportedFindings(findings: readonly Finding[], cap: number = REPORTED_FINDINGS_CAP): readonly Finding[] {
+  if (findings.length <= cap) return findings;
+  const hidden = findings.slice(cap);
+  const count = (s: Severity) => hidden.filter((f) => f.severity === s).length;
+  const [errors, warnings, notes] = [count("error"), count("warning"), count("info")];
+  const severity: Severity = errors > 0 ? "error" : warnings > 0 ? "warning" : "info";
+  const first = hidden[0]!;
+  const summary = finding(
+    severity,
+    "more-findings",
+    `${hidden.length} more findings not shown (${errors} errors, ${warnings} warnings, ${notes} notes; the first at ${first.file}:${first.line}); fix the ${cap} above and run again`,
+    first,
+  );
+  return [...findings.slice(0, cap), summary];
+}
+
+/** `formatFinding` of each reported finding (at most REPORTED_FINDINGS_CAP and the summary). */
+export function formatFindings(findings: readonly Finding[]): string[] {
+  return reportedFindings(findings).map(formatFinding);
 }

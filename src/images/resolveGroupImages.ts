@@ -1,4 +1,4 @@
-import { Finding, formatFinding } from "../config/finding";
+import { Finding, formatFindings } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { ImageSettings } from "../render/deploymentSettings";
@@ -35,6 +35,6 @@ export function resolveGroupImages(request: GroupImagesRequest): GroupImagesOutc
 export function imageRefusal(machine: string, configRoot: string, problems: readonly Finding[]): string {
   return [
     `The ${machine} images cannot be built from ${configRoot}; nothing was deployed. Fix these (usually: npm run requirements -- --config-root ${configRoot}) and run again, or set imageMode to prebuilt:`,
-    ...problems.map(formatFinding),
+    ...formatFindings(problems),
   ].join("\n");
 }

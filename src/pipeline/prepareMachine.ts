@@ -6,7 +6,7 @@
  *
  *   settings -> plan (refused on an error finding or no container) -> group images -> render -> hardening
  */
-import { Finding, finding, formatFinding } from "../config/finding";
+import { Finding, finding, formatFinding, formatFindings, reportedFindings } from "../config/finding";
 import { Machine } from "../config/machine";
 import { SourceLocation } from "../config/sourceLocation";
 import { Environment } from "../config/substituteEnvironment";
@@ -112,7 +112,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareO
     const text =
       rendered.findings.length === 1 && only !== undefined
         ? `The ${machine} plan cannot be deployed: ${only.message}`
-        : [`The ${machine} plan cannot be deployed:`, ...rendered.findings.map(formatFinding)].join("\n");
+        : [`The ${machine} plan cannot be deployed:`, ...formatFindings(rendered.findings)].join("\n");
     return refused("render", [...plan.findings, ...rendered.findings], text);
   }
   const spec = rendered.spec;
@@ -122,7 +122,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareO
     return refused(
       "hardening",
       [...plan.findings, ...failures],
-      [`The ${machine} containers fail hardening checks; nothing was deployed:`, ...failures.map((f) => f.message)].join("\n"),
+      [`The ${machine} containers fail hardening checks; nothing was deployed:`, ...reportedFindings(failures).map((f) => f.message)].join("\n"),
       hardening,
     );
   }
@@ -160,7 +160,7 @@ export function prepareProjectMachine(projectDir: string, machine: Machine, conf
       machine,
       stage: "settings",
       findings: parsed.findings,
-      refusal: [`The settings of stack ${machine} are invalid; nothing was deployed:`, ...parsed.findings.map(formatFinding)].join("\n"),
+      refusal: [`The settings of stack ${machine} are invalid; nothing was deployed:`, ...formatFindings(parsed.findings)].join("\n"),
       plan: request.plan ?? null,
       hardening: null,
     };

@@ -6,3 +6,4 @@ export * from "./deployMachine";
 export * from "./stackInputs";
 export * from "./runProgram";
 export * from "./projectStackSettings";
+export * from "./programEntry";

@@ -1,9 +1,9 @@
-import { Finding, formatFinding, hasErrors } from "../config/finding";
+import { Finding, formatFindings, hasErrors } from "../config/finding";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 
-/** A headline followed by every finding, one per line, as `formatFinding` prints it. */
+/** A headline followed by the findings, one per line, as `formatFinding` prints them (at most REPORTED_FINDINGS_CAP). */
 export function formatRefusal(headline: string, findings: readonly Finding[]): string {
-  return [headline, ...findings.map(formatFinding)].join("\n");
+  return [headline, ...formatFindings(findings)].join("\n");
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Finding, formatFinding } from "../config/finding";
+import { Finding, formatFinding, reportedFindings } from "../config/finding";
 import { FileSdTarget, prometheusTargets } from "../monitoring/prometheusTargets";
 import { CONFIG_OVERRIDE, PlanBuilder, prepareMachine } from "../pipeline/prepareMachine";
 import { Endpoints, GpuAllocationTable } from "../render/spec";
@@ -51,7 +51,7 @@ export function runProgram(
     redisPassword: inputs.secret("redisPassword"),
   };
   const machine = createMachine(prepared, secrets, {}, registryPassword(prepared.settings, inputs));
-  plan.findings.forEach(log);
+  reportedFindings(plan.findings).forEach(log);
   return {
     endpoints: machine.endpoints,
     gpuAllocation: machine.gpuAllocation,

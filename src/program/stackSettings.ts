@@ -103,7 +103,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
     values.set(key, parsed.data as Typed);
   }
   for (const key of Object.keys(raw).sort()) {
-    if (!(key in SETTINGS) && raw[key] !== undefined) problem(key, `unknown stack setting ai-system:${key}; remove it or fix its spelling`);
+    if (!Object.hasOwn(SETTINGS, key) && raw[key] !== undefined) problem(key, `unknown stack setting ai-system:${key}; remove it or fix its spelling`);
   }
   if (findings.length > 0) return { ok: false, findings: sortFindings(findings) };
 
@@ -139,7 +139,7 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
   const digests: Record<string, string> = {};
   for (const entry of list("imageDigests")) {
     const [group, digest] = entry.split("=");
-    if (group in digests) problem("imageDigests", `stack setting imageDigests pins ${group} twice; keep one`);
+    if (Object.hasOwn(digests, group)) problem("imageDigests", `stack setting imageDigests pins ${group} twice; keep one`);
     digests[group] = digest;
   }
   if (str("imageMode") !== "prebuilt" && (list("imageDigests").length > 0 || str("imageRegistryUser") !== "")) {

@@ -1,4 +1,5 @@
 import { AgentSpec } from "../config/effectiveConfig";
+import { getOwn } from "../config/ownProperty";
 import { EnvVar } from "./spec";
 
 /**
@@ -30,5 +31,5 @@ const CODE_PORT_VARIABLES: Readonly<Record<string, readonly { readonly name: str
 
 /** The code's own variable names for `agent`, or none. */
 export function codePortVariables(agent: AgentSpec): EnvVar[] {
-  return (CODE_PORT_VARIABLES[agent.name] ?? []).map((v) => ({ name: v.name, value: String(agent[v.port]) }));
+  return (getOwn(CODE_PORT_VARIABLES, agent.name) ?? []).map((v) => ({ name: v.name, value: String(agent[v.port]) }));
 }

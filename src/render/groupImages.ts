@@ -1,3 +1,4 @@
+import { getOwn } from "../config/ownProperty";
 import { ImageSettings } from "./deploymentSettings";
 import { NAME_PREFIX } from "./names";
 import { GroupImageSpec } from "./spec";
@@ -29,7 +30,7 @@ export function pinnedImageReference(registry: string, group: string, digest: st
 
 /** A prebuilt group's reference: pinned by digest when imageDigests names it, else by tag. */
 function prebuiltReference(settings: Extract<ImageSettings, { mode: "prebuilt" }>, group: string): string {
-  const digest = settings.digests[group];
+  const digest = getOwn(settings.digests, group);
   return digest === undefined ? prebuiltImageReference(settings.registry, settings.tag, group) : pinnedImageReference(settings.registry, group, digest);
 }
 

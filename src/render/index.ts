@@ -14,6 +14,7 @@ export * from "./hardening";
 export * from "./labels";
 export * from "./gpuSharing";
 export * from "./groupImages";
+export * from "./pulledImages";
 export * from "./launcher";
 export * from "./agentContainer";
 export * from "./natsServer";

@@ -3,6 +3,7 @@ import { renderAgentContainer } from "./agentContainer";
 import { Finding, finding } from "../config/finding";
 import { NATS_HUB } from "../config/machine";
 import { ordinal } from "../config/ordinal";
+import { getOwn } from "../config/ownProperty";
 import { SourceLocation } from "../config/sourceLocation";
 import { DeploymentSettings, NetworkSettings } from "./deploymentSettings";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE } from "./infrastructure";
@@ -11,6 +12,7 @@ import { natsLeafRole, renderNatsContainer } from "./natsServer";
 import { renderNatsStoreInit } from "./natsStoreInit";
 import { renderRedisContainer } from "./redisServer";
 import { providerCpus } from "./providerForms";
+import { imageSlug, imageSlugClash, pulledImages } from "./pulledImages";
 import { RenderError } from "./renderError";
 import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec } from "./spec";
 import { ALL_VOLUMES } from "./volumes";
@@ -82,7 +84,7 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
   }
   const started = new Set<string>([NATS_KEY, REDIS_KEY]);
   for (const c of plan.containers) {
-    const reserved = RESERVED_KEYS[c.name];
+    const reserved = getOwn(RESERVED_KEYS, c.name);
     if (reserved !== undefined) problem(`container group ${c.name} takes the name of ${reserved}; rename the group`, c.source);
     // Containers are created in plan order, so each dependency must come earlier.
     const late = c.dependsOn.filter((d) => !started.has(d));
@@ -114,6 +116,14 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
   const redis = attempt(stackFile, () => withProviderCpus(renderRedisContainer(settings, groupNames)));
   const groups = plan.containers.map((c) => attempt(c.source, () => withProviderCpus(renderAgentContainer(plan, c, settings, imageOf.get(c.name)))));
   if (natsStoreInit === null || nats === null || redis === null || findings.length > 0) return { ok: false, findings };
+  const clash = imageSlugClash(pulledImages({ natsStoreInit, nats, redis }));
+  if (clash !== null) {
+    problem(
+      `the images ${clash[0]} and ${clash[1]} (stack settings natsImage and redisImage) would get the same Pulumi resource name ${settings.machine}-image-${imageSlug(clash[0])}: they differ only in case or punctuation; write the same image the same way (Docker references are lower case) or use different images`,
+      stackFile,
+    );
+    return { ok: false, findings };
+  }
   return {
     ok: true,
     spec: {

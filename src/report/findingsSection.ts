@@ -1,5 +1,5 @@
 import { appendAll } from "../config/appendAll";
-import { formatFinding } from "../config/finding";
+import { formatFindings } from "../config/finding";
 import { MACHINES } from "../config/machine";
 import { code } from "./markdown";
 import { count } from "./format";
@@ -12,7 +12,7 @@ export function findingsSection(input: ReportInput): string[] {
     const findings = input.plans[m].findings;
     const by = (s: string) => findings.filter((f) => f.severity === s).length;
     out.push(`### ${m}: ${count(by("error"), "error")}, ${count(by("warning"), "warning")}, ${count(by("info"), "note")}`, "");
-    appendAll(out, [...(findings.length === 0 ? ["None."] : findings.map((f) => `- ${code(formatFinding(f))}`)), ""]);
+    appendAll(out, [...(findings.length === 0 ? ["None."] : formatFindings(findings).map((line) => `- ${code(line)}`)), ""]);
   }
   return out;
 }

@@ -141,7 +141,7 @@ describe("components: agent-group images (imageMode build)", function () {
 describe("components: MachineStack and its group images", function () {
   this.timeout(20_000);
 
-  it("refuses group images that do not match the groups, before any child exists", async () => {
+  it("refuses group images that do not match the groups, before it registers anything", async () => {
     const run = await mockPulumi();
     const plan = samplePlan();
     const spec = renderedSpec(plan, sampleSettings());
@@ -151,7 +151,19 @@ describe("components: MachineStack and its group images", function () {
     // Extra or mismatched images are refused once, by renderMachine (test/render/machineSpec.test.ts).
     assert.match(renderRefusals(plan, sampleSettings(), [...images, { key: "extra", reference: "ai-system-extra:latest", build: null }]).join("\n"), /group images \(core, model-gpu, language, extra\) do not match the planned groups/);
     await run.settle();
-    assert.deepStrictEqual(run.registrations.map((r) => r.type), ["ai-system:host:MachineStack"]);
+    assert.deepStrictEqual(run.registrations.map((r) => r.type), []);
+  });
+
+  it("refuses pulled images whose resource names clash, before it registers anything", async () => {
+    const run = await mockPulumi();
+    const spec = renderedSpec(samplePlan(), sampleSettings());
+    const groupImages = spec.groups.map((g) => ({ key: g.key, reference: g.image, build: null }));
+    const clashing = { ...spec, redis: { ...spec.redis, image: spec.nats.image.toUpperCase() } };
+    assert.throws(() => new MachineStack("mainpc", { spec: clashing, groupImages, secrets: secrets() }), {
+      message: `images ${spec.nats.image.toUpperCase()} and ${spec.nats.image} would get the same resource name`,
+    });
+    await run.settle();
+    assert.deepStrictEqual(run.registrations.map((r) => r.type), []);
   });
 });
 

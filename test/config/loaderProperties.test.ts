@@ -121,6 +121,7 @@ const FINDING_CODES: Readonly<Record<FindingCode, true>> = {
   "hardening-check": true,
   "compose-export": true,
   "internal-error": true,
+  "more-findings": true,
   "broken-import": true,
 };
 const SEVERITIES = new Set(["error", "warning", "info"]);
