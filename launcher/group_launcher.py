@@ -489,14 +489,16 @@ def _read_line(sock: socket.socket, limit: int = 1 << 20) -> tuple[bytes, bytes]
     return data[:end], data[end:]
 
 
-def _splice(source: socket.socket, target: socket.socket) -> None:
+def _splice(source: socket.socket, target: socket.socket, transform: Callable[[bytes], bytes] | None = None) -> None:
     try:
         while True:
             chunk = source.recv(65536)
             if not chunk:
                 break
-            target.sendall(chunk)
-    except OSError:
+            chunk = chunk if transform is None else transform(chunk)
+            if chunk:
+                target.sendall(chunk)
+    except (OSError, ValueError):
         pass
     finally:
         for sock in (source, target):
@@ -506,17 +508,105 @@ def _splice(source: socket.socket, target: socket.socket) -> None:
                 pass
 
 
-def nats_handshake(client: socket.socket, upstream: socket.socket, user: str, password: str) -> None:
-    """The server's INFO goes to the client without `connect_urls` (the client must stay on the
-    relay) and without `auth_required` (the relay authenticates); the client's first CONNECT goes
-    upstream with the group's user and password instead of whatever credentials it carried."""
+# A NATS control line is at most 4 KiB by default (max_control_line); far more is not NATS.
+MAX_CONTROL_LINE = 1 << 20
+INBOX = b"_INBOX."
+INBOX_PREFIX = re.compile(r"^_INBOX(\.[A-Za-z0-9_-]+)+$")
+
+
+def _info_line(payload: bytes) -> bytes:
+    """INFO without `connect_urls` (the client must stay on the relay) and without
+    `auth_required` (the relay authenticates)."""
+    info = json.loads(payload)
+    for key in ("connect_urls", "ws_connect_urls", "auth_required"):
+        info.pop(key, None)
+    return b"INFO " + json.dumps(info, separators=(",", ":")).encode() + b"\r\n"
+
+
+class NatsInboxRewriter:
+    """One direction of a NATS client connection, parsed just enough to move the client's inboxes
+    into the group's: `_INBOX.<x>` becomes `<prefix>.<x>` in SUB subjects and PUB/HPUB reply
+    subjects (client to server), and back in MSG/HMSG subjects (server to client). Reply subjects
+    of delivered messages stay as they are: they are the requester's inbox, where an answer must
+    go. Payloads, whose length the control line gives, pass untouched whatever text they hold,
+    and frames may arrive split anywhere (https://docs.nats.io/reference/reference-protocols/nats-protocol:
+    `PUB <subject> [reply-to] <#bytes>`, `HPUB <subject> [reply-to] <#header bytes> <#total bytes>`,
+    `SUB <subject> [queue group] <sid>`, `MSG <subject> <sid> [reply-to] <#bytes>`,
+    `HMSG <subject> <sid> [reply-to] <#header bytes> <#total bytes>`, each payload then CRLF)."""
+
+    def __init__(self, prefix: str, to_server: bool) -> None:
+        self.group_inbox = prefix.encode() + b"."
+        self.to_server = to_server
+        self.pending = b""
+        self.payload_left = 0
+
+    def feed(self, data: bytes) -> bytes:
+        out: list[bytes] = []
+        self.pending += data
+        while self.pending:
+            if self.payload_left > 0:
+                chunk = self.pending[: self.payload_left]
+                out.append(chunk)
+                self.pending = self.pending[len(chunk) :]
+                self.payload_left -= len(chunk)
+                continue
+            end = self.pending.find(b"\n")
+            if end < 0:
+                if len(self.pending) > MAX_CONTROL_LINE:
+                    raise ConnectionError(f"no NATS control line end within {MAX_CONTROL_LINE} bytes")
+                break
+            line, self.pending = self.pending[: end + 1], self.pending[end + 1 :]
+            line, self.payload_left = self._control(line)
+            out.append(line)
+        return b"".join(out)
+
+    def _up(self, subject: bytes) -> bytes:
+        return self.group_inbox + subject[len(INBOX) :] if subject.startswith(INBOX) else subject
+
+    def _down(self, subject: bytes) -> bytes:
+        return INBOX + subject[len(self.group_inbox) :] if subject.startswith(self.group_inbox) else subject
+
+    def _control(self, line: bytes) -> tuple[bytes, int]:
+        """The line to pass on and the payload bytes (with their CRLF) that follow it."""
+        body = line.rstrip(b"\r\n")
+        fields = body.split()
+        op = fields[0].upper() if fields else b""
+        if self.to_server:
+            if op == b"SUB" and len(fields) in (3, 4):
+                return self._rebuilt(line, body, fields, 1, self._up), 0
+            sizes, fixed = {b"PUB": 1, b"HPUB": 2}.get(op), 2  # op subject [reply-to] sizes
+        else:
+            if op == b"INFO" and len(fields) >= 2:
+                return _info_line(body[4:].strip()), 0
+            sizes, fixed = {b"MSG": 1, b"HMSG": 2}.get(op), 3  # op subject sid [reply-to] sizes
+        if sizes is None or not fields[-1].isdigit() or len(fields) not in (fixed + sizes, fixed + sizes + 1):
+            return line, 0  # not a message, or one the server refuses anyway
+        payload = int(fields[-1]) + 2
+        if not self.to_server:
+            return self._rebuilt(line, body, fields, 1, self._down), payload
+        if len(fields) == fixed + sizes + 1:
+            return self._rebuilt(line, body, fields, 2, self._up), payload
+        return line, payload
+
+    @staticmethod
+    def _rebuilt(line: bytes, body: bytes, fields: list[bytes], index: int, rewrite: Callable[[bytes], bytes]) -> bytes:
+        subject = rewrite(fields[index])
+        if subject == fields[index]:
+            return line
+        return b" ".join([*fields[:index], subject, *fields[index + 1 :]]) + line[len(body) :]
+
+
+def nats_handshake(client: socket.socket, upstream: socket.socket, user: str, password: str, inbox_prefix: str = "") -> tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]] | None:
+    """The server's INFO goes to the client as _info_line says; the client's first CONNECT goes
+    upstream with the group's user and password instead of whatever credentials it carried. With
+    an inbox prefix, returns the two rewriters (client to server, server to client) the splice
+    applies; the bytes read beyond the two lines have passed through them already."""
     line, rest = _read_line(upstream)
     if not line.startswith(b"INFO "):
         raise ConnectionError(f"upstream did not start with INFO: {line[:40]!r}")
-    info = json.loads(line[5:])
-    for key in ("connect_urls", "ws_connect_urls", "auth_required"):
-        info.pop(key, None)
-    client.sendall(b"INFO " + json.dumps(info, separators=(",", ":")).encode() + b"\r\n" + rest)
+    up = NatsInboxRewriter(inbox_prefix, to_server=True) if inbox_prefix else None
+    down = NatsInboxRewriter(inbox_prefix, to_server=False) if inbox_prefix else None
+    client.sendall(_info_line(line[5:]) + (rest if down is None else down.feed(rest)))
     line, rest = _read_line(client)
     if not line[:8].upper() == b"CONNECT ":
         raise ConnectionError(f"client did not start with CONNECT: {line[:40]!r}")
@@ -524,7 +614,8 @@ def nats_handshake(client: socket.socket, upstream: socket.socket, user: str, pa
     for key in ("auth_token", "nkey", "sig", "jwt"):
         connect.pop(key, None)
     connect["user"], connect["pass"] = user, password
-    upstream.sendall(b"CONNECT " + json.dumps(connect, separators=(",", ":")).encode() + b"\r\n" + rest)
+    upstream.sendall(b"CONNECT " + json.dumps(connect, separators=(",", ":")).encode() + b"\r\n" + (rest if up is None else up.feed(rest)))
+    return None if up is None or down is None else (up.feed, down.feed)
 
 
 def _resp(*parts: str) -> bytes:
@@ -532,7 +623,7 @@ def _resp(*parts: str) -> bytes:
     return b"*%d\r\n" % len(encoded) + b"".join(b"$%d\r\n%s\r\n" % (len(p), p) for p in encoded)
 
 
-def redis_handshake(client: socket.socket, upstream: socket.socket, user: str, password: str) -> None:
+def redis_handshake(client: socket.socket, upstream: socket.socket, user: str, password: str, _inbox_prefix: str = "") -> None:
     """AUTH upstream before the client's first byte is forwarded; a refusal closes the client."""
     upstream.sendall(_resp("AUTH", user, password) if user else _resp("AUTH", password))
     line, rest = _read_line(upstream)
@@ -545,7 +636,8 @@ class RelaySpec:
     name: str
     listen: tuple[str, int]
     upstream: tuple[str, int]
-    handshake: Callable[[socket.socket, socket.socket], None]
+    # Returns the (client to server, server to client) transforms of the splice, or None.
+    handshake: Callable[[socket.socket, socket.socket], tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]] | None]
 
 
 def _host_port(text: str, variable: str) -> tuple[str, int]:
@@ -573,8 +665,12 @@ def read_relays(env: dict[str, str]) -> list[RelaySpec]:
         user = env.get(user_var, "")
         if name == "nats" and user == "":
             raise ContractError(f"{prefix}_UPSTREAM is set but {user_var} is empty")
+        # NATS: the group's inbox prefix, which the relay maps the client's `_INBOX.` into.
+        inbox = env.get("NATS_INBOX_PREFIX", "").strip() if name == "nats" else ""
+        if inbox and not INBOX_PREFIX.match(inbox):
+            raise ContractError(f"NATS_INBOX_PREFIX must be _INBOX.<token>[.<token>...], got {inbox!r}")
         listen = _host_port(env.get(f"{prefix}_LISTEN", f"127.0.0.1:{port}"), f"{prefix}_LISTEN")
-        relays.append(RelaySpec(name, listen, _host_port(upstream, f"{prefix}_UPSTREAM"), lambda c, u, h=handshake, a=user, b=password: h(c, u, a, b)))
+        relays.append(RelaySpec(name, listen, _host_port(upstream, f"{prefix}_UPSTREAM"), lambda c, u, h=handshake, a=user, b=password, i=inbox: h(c, u, a, b, i)))
     return relays
 
 
@@ -605,7 +701,7 @@ class Relay:
         try:
             upstream = socket.create_connection(self.spec.upstream, timeout=10)
             upstream.settimeout(10)
-            self.spec.handshake(client, upstream)
+            transforms = self.spec.handshake(client, upstream)
             upstream.settimeout(None)
         except (OSError, ValueError, ConnectionError) as error:
             self.failures += 1
@@ -614,8 +710,9 @@ class Relay:
             client.close()
             return
         self.connections += 1
-        threading.Thread(target=_splice, args=(upstream, client), daemon=True).start()
-        _splice(client, upstream)
+        to_server, to_client = transforms if transforms is not None else (None, None)
+        threading.Thread(target=_splice, args=(upstream, client, to_client), daemon=True).start()
+        _splice(client, upstream, to_server)
 
     def report(self) -> dict:
         return {

@@ -1,10 +1,7 @@
 /**
  * The rendered NATS configurations on real nats-server (Debian's package): mainpc's hub and
- * pc2's leaf on loopback, each started by its rendered container command (`sh -c` writing the
- * TLS files and the configuration, then exec'ing nats-server) with its rendered environment.
- * Only what cannot run outside a container is changed, each replacement checked to occur exactly
- * as often as expected: listen addresses and ports (free loopback ports instead of 0.0.0.0 and
- * the fixed ports), the JetStream store and the /tmp paths (a temporary directory).
+ * pc2's leaf on loopback, each started by its rendered container command with its rendered
+ * environment (test/support/renderedNats.ts says what is changed).
  */
 import * as assert from "assert";
 import * as fs from "fs";
@@ -13,10 +10,11 @@ import * as path from "path";
 import * as tls from "tls";
 import { connect, NatsConnection, JSONCodec } from "nats";
 import { Machine } from "../../src/config/machine";
-import { ERROR_BUS_SUBJECTS, natsInboxPrefix, renderNatsContainer, renderSpecText, SecretName } from "../../src/render";
+import { ERROR_BUS_SUBJECTS, natsInboxPrefix, renderNatsContainer, SecretName } from "../../src/render";
 import { deriveSecret } from "../../src/render/derivedSecret";
 import { makeLeafCertificates } from "../../src/tls/leafCertificates";
-import { ensureDebianPackage, freePort, replaceExactly, RunningServer, startServer } from "../support/debianServer";
+import { ensureDebianPackage, freePort, RunningServer } from "../support/debianServer";
+import { startRenderedNats } from "../support/renderedNats";
 import { sampleSettings } from "../support/samplePlan";
 
 const GROUPS: Record<Machine, string[]> = { mainpc: ["core-platform", "memory-stack"], pc2: ["infra-core-cpu"] };
@@ -47,23 +45,7 @@ describe("security/NATS accounts, permissions and the mutual-TLS leaf link on re
 
   function start(machine: Machine, monitorPort: number): RunningServer {
     const settings = sampleSettings({ machine, lanIps: { mainpc: "127.0.0.1", pc2: "127.0.0.2" } });
-    const spec = renderNatsContainer(settings, GROUPS[machine]);
-    const work = path.join(dir, machine);
-    fs.mkdirSync(path.join(work, "data"), { recursive: true });
-    let script = spec.command![2]!;
-    let config = spec.command![4]!;
-    script = replaceExactly(script, "/tmp/", `${work}/`, 5);
-    config = replaceExactly(config, "/tmp/", `${work}/`, 3);
-    config = replaceExactly(config, 'store_dir: "/data"', `store_dir: "${work}/data"`);
-    config = replaceExactly(config, '"0.0.0.0:4222"', `"127.0.0.1:${ports[machine]}"`);
-    config = replaceExactly(config, '"127.0.0.1:8222"', `"127.0.0.1:${monitorPort}"`);
-    if (machine === "mainpc") config = replaceExactly(config, '"0.0.0.0:7422"', `"127.0.0.1:${leafPort}"`);
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
-    for (const e of spec.env) {
-      const value = renderSpecText(e.value, (n) => secrets[n]);
-      env[e.name] = e.name === "NATS_LEAF_URL" ? replaceExactly(value, "@127.0.0.1:7422", `@127.0.0.1:${leafPort}`) : value;
-    }
-    return startServer("sh", ["-c", script, spec.command![3]!, config], env);
+    return startRenderedNats(machine, renderNatsContainer(settings, GROUPS[machine]), path.join(dir, machine), { client: ports[machine], monitor: monitorPort, leaf: leafPort }, secrets);
   }
 
   before(async () => {
