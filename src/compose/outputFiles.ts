@@ -79,24 +79,33 @@ export function writeOutputFiles(outDir: string, files: readonly OutputFile[]): 
       if (stat.isSymbolicLink() || !stat.isDirectory()) return { findings: [refusal(path.join(root, file.path), `${dir} changed into a link or file while writing`)] };
     }
     const target = path.join(dir, parts[parts.length - 1]!);
-    const mode = file.mode ?? 0o644;
-    let fd: number;
-    try {
-      fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, mode);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ELOOP") return { findings: [refusal(target, "it is a symbolic link; remove it")] };
-      throw error;
-    }
-    try {
-      const stat = fs.fstatSync(fd);
-      if (!stat.isFile() || stat.nlink > 1) return { findings: [refusal(target, "it is not a regular file with one link")] };
-      fs.fchmodSync(fd, mode);
-      fs.ftruncateSync(fd, 0);
-      fs.writeSync(fd, file.content);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const problem = writeRegularFile(target, file.content, file.mode ?? 0o644);
+    if (problem !== null) return { findings: [problem] };
     written.push(target);
   }
   return { written };
+}
+
+/**
+ * The last step, on the descriptor: O_NOFOLLOW refuses a link that appeared after the checks
+ * (ELOOP), fstat a hard link or a non-file; only then is the file truncated and written.
+ */
+export function writeRegularFile(target: string, content: string, mode: number): Finding | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(target, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ELOOP") return refusal(target, "it is a symbolic link; remove it");
+    throw error;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile() || stat.nlink > 1) return refusal(target, "it is not a regular file with one link");
+    fs.fchmodSync(fd, mode);
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, content);
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
