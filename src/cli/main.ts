@@ -4,6 +4,7 @@ import "./shortLivedProcess";
 import * as fs from "fs";
 import * as path from "path";
 import { Environment } from "../config/substituteEnvironment";
+import { formatFinding, internalError } from "../config/finding";
 import { PROJECT_ROOT } from "../projectRoot";
 import { colourEnabled, colourFindings } from "./colour";
 import { CommandResult, helpResult, usageError } from "./commandLine";
@@ -30,6 +31,14 @@ export function version(): string {
   return `${manifest.name} ${manifest.version}`;
 }
 
+/** A bug escaping a command: one internal-error finding; the stack trace only with AI_SYSTEM_DEBUG set. */
+export function unexpectedErrorText(err: unknown, env: Environment): string {
+  const line = formatFinding(internalError(err, { file: "ai-system", line: 1 }));
+  const debug = (env["AI_SYSTEM_DEBUG"] ?? "") !== "";
+  const stack = err instanceof Error && err.stack !== undefined ? err.stack : String(err);
+  return debug ? `${line}\n${stack}\n` : `${line}\n(AI_SYSTEM_DEBUG=1 prints the stack trace)\n`;
+}
+
 /** `ai-system <command> ...` as a function of its arguments (without node and the script) and environment. */
 export async function runMain(argv: readonly string[], env: Environment): Promise<CommandResult> {
   const [first, ...rest] = argv;
@@ -50,7 +59,7 @@ if (require.main === module) {
       process.exitCode = result.exitCode;
     },
     (err: unknown) => {
-      process.stderr.write(`ai-system: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(unexpectedErrorText(err, process.env));
       process.exitCode = 1;
     },
   );

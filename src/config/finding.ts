@@ -97,6 +97,12 @@ export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === "error");
 }
 
+/** An exception no step expected: one clear finding instead of a stack trace. */
+export function internalError(error: unknown, at: SourceLocation): Finding {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return finding("error", "internal-error", `unexpected error, a bug in ai-system-infra (please report it with this config): ${detail}`, at);
+}
+
 export function formatFinding(f: Finding): string {
   return `${f.severity.toUpperCase()} [${f.code}] ${f.file}:${f.line}: ${f.message}`;
 }

@@ -6,9 +6,8 @@
  *
  *   settings -> plan (refused on an error finding or no container) -> group images -> render -> hardening
  */
-import { Finding, finding, formatFinding, formatFindings, reportedFindings } from "../config/finding";
+import { Finding, finding, formatFinding, formatFindings, internalError, reportedFindings } from "../config/finding";
 import { Machine } from "../config/machine";
-import { SourceLocation } from "../config/sourceLocation";
 import { Environment } from "../config/substituteEnvironment";
 import { ContainerReport } from "../hardening/evaluate";
 import { machineHardening } from "../hardening/machineReport";
@@ -142,11 +141,7 @@ function hardeningFindings(plan: DeploymentPlan, spec: MachineSpec, reports: rea
   });
 }
 
-/** An exception no step expected: one clear finding instead of a stack trace. */
-export function internalError(error: unknown, at: SourceLocation): Finding {
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return finding("error", "internal-error", `unexpected error, a bug in ai-system-infra (please report it with this config): ${detail}`, at);
-}
+export { internalError } from "../config/finding";
 
 /**
  * The same step from the project files, without Pulumi: the stack settings of `machine` from

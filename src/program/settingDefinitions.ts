@@ -187,13 +187,6 @@ export const SETTINGS = {
     schema: z.int().min(5).max(1440),
     hint: "set a whole number of minutes from 5 to 1440",
   },
-  natsUser: {
-    type: "string",
-    default: "agents",
-    description: "NATS user the agents connect as (NATS_USER); its password is the natsPassword secret.",
-    schema: NAME,
-    hint: "use a letter, then letters, digits, _ or -",
-  },
   natsLeafUser: {
     type: "string",
     default: "leaf",
@@ -442,4 +435,10 @@ export const SETTINGS = {
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;
+
+/** Settings that no longer exist, each with what replaced it: a stack that still sets one gets this finding. */
+export const RETIRED_SETTINGS: Readonly<Record<string, string>> = {
+  natsUser:
+    "stack setting natsUser is no longer used: each container group connects to NATS as its own user, named after the group (NATS_USER in its container), with a password derived from natsPassword; remove ai-system:natsUser from the stack file",
+};
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];

@@ -6,7 +6,8 @@ import { DEFAULT_HEALTH_GATE, HEALTH_GATES, HealthGate } from "../plan/healthGat
 import { parseMachine } from "../config/machine";
 import { DeploymentSettings, GpuSharing, ImageSettings, PublishedService } from "../render/deploymentSettings";
 import { supportsStartInterval } from "../render/providerForms";
-import { SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
+import { getOwn } from "../config/ownProperty";
+import { RETIRED_SETTINGS, SETTING_KEYS, SETTINGS, SettingDefinition, SettingKey } from "./settingDefinitions";
 
 /** Validated stack settings: what the renderers need plus what the program itself uses. */
 export interface StackSettings extends DeploymentSettings {
@@ -103,7 +104,8 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
     values.set(key, parsed.data as Typed);
   }
   for (const key of Object.keys(raw).sort()) {
-    if (!Object.hasOwn(SETTINGS, key) && raw[key] !== undefined) problem(key, `unknown stack setting ai-system:${key}; remove it or fix its spelling`);
+    if (Object.hasOwn(SETTINGS, key) || raw[key] === undefined) continue;
+    problem(key, getOwn(RETIRED_SETTINGS, key) ?? `unknown stack setting ai-system:${key}; remove it or fix its spelling`);
   }
   if (findings.length > 0) return { ok: false, findings: sortFindings(findings) };
 
@@ -179,7 +181,6 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       hostConfigDir: normalizeHostPath(str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir")),
       natsImage: str("natsImage"),
       redisImage: str("redisImage"),
-      natsUser: str("natsUser"),
       natsLeafUser: str("natsLeafUser"),
       redisMemoryMb: num("redisMemoryMb"),
       redisCpus: num("redisCpus"),

@@ -77,7 +77,6 @@ export interface DeploymentSettings {
   readonly hostConfigDir: string;
   readonly natsImage: string;
   readonly redisImage: string;
-  readonly natsUser: string;
   readonly natsLeafUser: string;
   readonly redisMemoryMb: number;
   readonly redisCpus: number;
@@ -121,7 +120,7 @@ export type GpuSharingSettings = Pick<DeploymentSettings, "gpuSharing">;
 type ServerSettings = NetworkSettings & LoggingSettings & Pick<DeploymentSettings, "containerUsers" | "healthcheck" | "waitTimeoutSeconds">;
 
 /** The NATS server and its store init container. */
-export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsUser" | "natsLeafUser" | "natsMemoryMb" | "natsCpus" | "publishServices">;
+export type NatsSettings = ServerSettings & Pick<DeploymentSettings, "natsImage" | "natsLeafUser" | "natsMemoryMb" | "natsCpus" | "publishServices">;
 
 /** The Redis server. */
 export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImage" | "redisMemoryMb" | "redisCpus" | "publishServices">;
@@ -129,4 +128,4 @@ export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImag
 /** The agent-group containers (their images and GPU sharing are slices of their own). */
 export type AgentRuntimeSettings = ServerSettings &
   GpuSharingSettings &
-  Pick<DeploymentSettings, "hostConfigDir" | "natsUser" | "agentProcessLimit" | "agentTmpfsMb" | "portOffset" | "extraEnvironment"> & { readonly images: ImageSettings };
+  Pick<DeploymentSettings, "hostConfigDir" | "agentProcessLimit" | "agentTmpfsMb" | "portOffset" | "extraEnvironment"> & { readonly images: ImageSettings };

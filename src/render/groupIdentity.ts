@@ -26,8 +26,9 @@ export const REDIS_HEALTH_USER = "healthcheck";
 
 /**
  * Each group's reply subjects start with `_INBOX.<group>`; a group may subscribe to its own
- * inboxes only, so no group reads another's JetStream replies. Clients must use the prefix
- * (nats-py: `nc.connect(..., inbox_prefix=os.environ["NATS_INBOX_PREFIX"])`).
+ * inboxes only, so no group reads another's JetStream replies. Clients with credentials use the
+ * prefix (nats-py: `nc.connect(..., inbox_prefix=os.environ["NATS_INBOX_PREFIX"])`); the
+ * launcher's loopback relay maps the default `_INBOX.` of code without credentials into it.
  */
 export function natsInboxPrefix(group: string): string {
   return `_INBOX.${group}`;

@@ -35,7 +35,6 @@ describe("program/stackSettings", () => {
       hostConfigDir: "/srv/monorepo/config",
       natsImage: "nats:2.10-alpine",
       redisImage: "redis:7-alpine",
-      natsUser: "agents",
       natsLeafUser: "leaf",
       redisMemoryMb: 1024,
       redisCpus: 1,
@@ -98,6 +97,7 @@ describe("program/stackSettings", () => {
       natsLeafCert: SECRETS.natsLeafCert,
       natsLeafKey: SECRETS.natsLeafKey,
       natsUserName: "agents",
+      natsUser: "agents",
     };
     // This stack file lacks configRoot, so that finding points at line 1.
     const text = STACK_TEXT.replace("  ai-system:configRoot: ../monorepo\n", "  # no configRoot\n");
@@ -105,6 +105,7 @@ describe("program/stackSettings", () => {
     assert.deepStrictEqual(messages(raw, source), [
       "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting configRoot is missing; set it to the path of the monorepo root",
       'ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting extraEnvironment is invalid: "HF_HOME=/x" (not a list); write a list of KEY=value strings',
+      "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting natsUser is no longer used: each container group connects to NATS as its own user, named after the group (NATS_USER in its container), with a password derived from natsPassword; remove ai-system:natsUser from the stack file",
       "ERROR [invalid-value] Pulumi.mainpc.yaml:1: stack setting redisPassword is invalid: the secret value; set it with `pulumi config set --secret redisPassword`: at least 16 characters of at least three kinds (lower case, upper case, digits, others), no spaces; e.g. `openssl rand -base64 24`",
       "ERROR [invalid-value] Pulumi.mainpc.yaml:1: unknown stack setting ai-system:natsUserName; remove it or fix its spelling",
       'ERROR [invalid-value] Pulumi.mainpc.yaml:2: stack setting machine is invalid: "pc3"; set it to mainpc or pc2',

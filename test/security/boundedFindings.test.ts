@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { runComposeCommand } from "../../src/cli/composeCommand";
+import { unexpectedErrorText } from "../../src/cli/main";
 import { PROJECT_ROOT, runPlanCommand } from "../../src/cli/planCommand";
 import { runReportCommand } from "../../src/cli/reportCommand";
 import { exportCompose } from "../../src/compose/exportCompose";
@@ -230,6 +231,13 @@ describe("security/bounded findings and errors without stack traces", function (
       }),
       { message: "ERROR [internal-error] Pulumi.<stack>.yaml:1: unexpected error, a bug in ai-system-infra (please report it with this config): a string" },
     );
+  });
+
+  it("a bug escaping a command of the ai-system CLI is one internal-error finding, the stack only with AI_SYSTEM_DEBUG", () => {
+    const bug = new RangeError("Maximum call stack size exceeded");
+    const line = "ERROR [internal-error] ai-system:1: unexpected error, a bug in ai-system-infra (please report it with this config): RangeError: Maximum call stack size exceeded";
+    assert.strictEqual(unexpectedErrorText(bug, {}), `${line}\n(AI_SYSTEM_DEBUG=1 prints the stack trace)\n`);
+    assert.strictEqual(unexpectedErrorText(bug, { AI_SYSTEM_DEBUG: "1" }), `${line}\n${bug.stack}\n`);
   });
 
   it("an exception inside the plan under the real program registers nothing and is one internal-error finding", async () => {

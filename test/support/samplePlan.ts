@@ -139,7 +139,6 @@ export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSet
     hostConfigDir: "/srv/monorepo/config",
     natsImage: "nats:2.10-alpine",
     redisImage: "redis:7-alpine",
-    natsUser: "agents",
     natsLeafUser: "leaf",
     healthGate: "dependencies",
     redisMemoryMb: 1024,
