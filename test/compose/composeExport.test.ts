@@ -22,6 +22,7 @@ import {
   FieldMappers,
   Interpolated,
   noneLeft,
+  PASSWORD_INPUTS,
   renderEnvFile,
   secretVariable,
   ServiceContext,
@@ -31,17 +32,11 @@ import { Machine, MACHINES } from "../../src/config/machine";
 import { ContainerSpec, MachineSpec, parseGoDuration, renderSpecText } from "../../src/render";
 import { TEST_SECRETS } from "../support/fakeStackInputs";
 import { deriveSecret, sha256Hex } from "../../src/render/derivedSecret";
-import { SecretRef } from "../../src/render/spec";
+import { SecretName, SecretRef } from "../../src/render/spec";
 import { PROJECT_DIR } from "../support/stackFiles";
 
-const PASSWORD_ENV = {
-  NATS_LEAF_CA: TEST_SECRETS.natsLeafCa,
-  NATS_LEAF_CERT: TEST_SECRETS.natsLeafCert,
-  NATS_LEAF_KEY: TEST_SECRETS.natsLeafKey,
-  NATS_LEAF_PASSWORD: TEST_SECRETS.natsLeafPassword,
-  NATS_PASSWORD: TEST_SECRETS.natsPassword,
-  REDIS_PASSWORD: TEST_SECRETS.redisPassword,
-};
+/** The secrets as `compose --write-env` reads them from its environment. */
+const PASSWORD_ENV = Object.fromEntries(Object.entries(PASSWORD_INPUTS).map(([secret, variable]) => [variable, TEST_SECRETS[secret as SecretName]]));
 const SAMPLE_REFS: SecretRef[] = [
   { secret: "natsPassword", encoding: "natsString" },
   { secret: "redisPassword", encoding: "url" },

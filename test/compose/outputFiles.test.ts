@@ -9,16 +9,12 @@ import * as os from "os";
 import * as path from "path";
 import { runComposeCommand } from "../../src/cli/composeCommand";
 import { writeRegularFile } from "../../src/compose/outputFiles";
+import { PASSWORD_INPUTS } from "../../src/compose/envFile";
+import { SecretName } from "../../src/render/spec";
 import { TEST_SECRETS } from "../support/fakeStackInputs";
 
-const PASSWORD_ENV = {
-  NATS_LEAF_CA: TEST_SECRETS.natsLeafCa,
-  NATS_LEAF_CERT: TEST_SECRETS.natsLeafCert,
-  NATS_LEAF_KEY: TEST_SECRETS.natsLeafKey,
-  NATS_LEAF_PASSWORD: TEST_SECRETS.natsLeafPassword,
-  NATS_PASSWORD: TEST_SECRETS.natsPassword,
-  REDIS_PASSWORD: TEST_SECRETS.redisPassword,
-};
+/** The secrets as `compose --write-env` reads them from its environment. */
+const PASSWORD_ENV = Object.fromEntries(Object.entries(PASSWORD_INPUTS).map(([secret, variable]) => [variable, TEST_SECRETS[secret as SecretName]]));
 
 describe("compose: output files only inside --out, never through a link", function () {
   this.timeout(60_000);
