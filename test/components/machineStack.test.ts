@@ -15,7 +15,7 @@ const SECRETS = TEST_SECRETS;
 const secretValues = (): SecretValues => testSecretOutputs();
 
 describe("components/MachineStack under mocks", function () {
-  this.timeout(10_000);
+  this.timeout(60_000);
   let run: MockedRun;
   let stack: MachineStack;
   const plan = samplePlan();
@@ -306,7 +306,7 @@ describe("components/MachineStack under mocks", function () {
 });
 
 describe("components/MachineStack secrets and Docker host", function () {
-  this.timeout(10_000);
+  this.timeout(60_000);
 
   it("marks values built from secrets secret even when the secrets arrive as plain outputs", async () => {
     const run = await mockPulumi();
@@ -344,7 +344,7 @@ describe("components/MachineStack secrets and Docker host", function () {
 });
 
 describe("components/MachineStack GPU groups in both gpuSharing modes", function () {
-  this.timeout(10_000);
+  this.timeout(60_000);
   const MPS = { mode: "mps", pipeDirectory: "/tmp/nvidia-mps", logDirectory: "/var/log/nvidia-mps", user: "10001:10001" } as const;
 
   async function gpuContainer(settings: ReturnType<typeof sampleSettings>): Promise<Registration> {

@@ -243,7 +243,7 @@ const PLATFORMS = [
 for (const { platform, raw, projectDir } of PLATFORMS)
 for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
   describe(`compose export of ${machine} against the Pulumi program (default configuration, ${platform})`, function () {
-    this.timeout(20_000);
+    this.timeout(120_000);
     let containers: Registration[] = [];
     let byUrn = new Map<string, Registration>();
     let files: ComposeFiles;
