@@ -1,12 +1,13 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec, NATS_KEY, REDIS_KEY, VolumeSpec } from "../src/render";
+import { CONFIG_INIT_KEY, ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec, NATS_KEY, REDIS_KEY, VolumeSpec } from "../src/render";
 import { imageSlug, imageSlugClash, pulledImages } from "../src/render/pulledImages";
+import { containerArgs, containerOptions } from "./containerArgs";
 import { AgentGroup } from "./agentGroup";
 import { createVolumes } from "./dataVolume";
 import { groupImageArgs, groupImageOptions } from "./groupImage";
 import { HostNetwork } from "./hostNetwork";
-import { NatsServer } from "./natsServer";
+import { initFailure, NatsServer } from "./natsServer";
 import { RedisServer } from "./redisServer";
 import { SecretValues } from "./secretValues";
 
@@ -69,6 +70,8 @@ export class MachineStack extends pulumi.ComponentResource {
   public readonly volumes: Readonly<Record<string, docker.Volume>>;
   public readonly nats: NatsServer;
   public readonly redis: RedisServer;
+  /** Copies the config files (by content) into the config volume before any group exists. */
+  public readonly configInit: docker.Container;
   /** In plan order (wave, then name). */
   public readonly groups: readonly AgentGroup[];
   public readonly endpoints: pulumi.Output<Endpoints>;
@@ -149,8 +152,24 @@ export class MachineStack extends pulumi.ComponentResource {
       component,
     );
 
+    this.configInit = new docker.Container(
+      `${name}-${CONFIG_INIT_KEY}`,
+      containerArgs(spec.configInit, { image: imageId(spec.configInit.image), networkName, volumes: this.volumes, secrets }),
+      containerOptions(spec.configInit, custom),
+    );
+    // Each group's image goes through the config init's exit code: a failed copy stops the
+    // update with its log instead of groups starting on an empty /app/config.
+    const configInitName = spec.configInit.name;
+    const afterConfigInit = (image: pulumi.Input<string>): pulumi.Output<string> =>
+      pulumi.all([image, this.configInit.exitCode, this.configInit.containerLogs, this.configInit.urn]).apply(([id, exitCode, logs, urn]) => {
+        const problem = initFailure(configInitName, exitCode, logs, urn, "the agent groups", `the config volume must be writable by root in ${configInitName}`);
+        if (problem !== null) throw new Error(problem);
+        return id;
+      });
+
     // Plan order puts every group after the groups it depends on.
     const containers = new Map<string, docker.Container>([
+      [CONFIG_INIT_KEY, this.configInit],
       [NATS_KEY, this.nats.container],
       [REDIS_KEY, this.redis.container],
     ]);
@@ -162,7 +181,7 @@ export class MachineStack extends pulumi.ComponentResource {
       });
       const created = new AgentGroup(
         `${name}-${group.key}`,
-        { spec: group, image: this.groupImages[group.key]!.imageId, networkName, volumes: this.volumes, secrets, dependsOn },
+        { spec: group, image: afterConfigInit(this.groupImages[group.key]!.imageId), networkName, volumes: this.volumes, secrets, dependsOn },
         component,
       );
       containers.set(group.key, created.container);

@@ -20,19 +20,25 @@ export interface NatsServerArgs {
 }
 
 /**
- * Why NATS must not be created after the store init ran, or null when it succeeded. The provider
- * stores `exit_code` (resourceDockerContainerRead, when the container is not running) and, with
- * `logs`, `container_logs` after an attached run; an attached run does not fail on its own.
+ * Why the containers behind a one-shot init must not be created after it ran, or null when it
+ * succeeded. The provider stores `exit_code` (resourceDockerContainerRead, when the container is
+ * not running) and, with `logs`, `container_logs` after an attached run; an attached run does not
+ * fail on its own.
  */
-export function storeInitFailure(containerName: string, exitCode: number | undefined, logs: string | undefined, urn: string): string | null {
+export function initFailure(containerName: string, exitCode: number | undefined, logs: string | undefined, urn: string, blocked: string, cause: string): string | null {
   if (exitCode === 0) return null;
   const status = exitCode === undefined ? "reported no exit code" : `exited with code ${exitCode}`;
   const log = (logs ?? "").trim();
   return [
-    `${containerName} ${status}, so NATS was not created. Its log:`,
+    `${containerName} ${status}, so ${blocked} was not created. Its log:`,
     log === "" ? "(empty)" : log,
-    `Fix the cause (the JetStream volume must be writable by root in ${containerName}), then run it again with: pulumi up --replace '${urn}'`,
+    `Fix the cause (${cause}), then run it again with: pulumi up --replace '${urn}'`,
   ].join("\n");
+}
+
+/** initFailure of the NATS store init. */
+export function storeInitFailure(containerName: string, exitCode: number | undefined, logs: string | undefined, urn: string): string | null {
+  return initFailure(containerName, exitCode, logs, urn, "NATS", `the JetStream volume must be writable by root in ${containerName}`);
 }
 
 /**

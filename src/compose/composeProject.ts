@@ -69,6 +69,7 @@ const MACHINE_FIELDS: FieldMappers<MachineSpec, null, MachineShare> = {
     },
   }),
   natsStoreInit: (spec) => ({ services: [spec] }),
+  configInit: (spec) => ({ services: [spec] }),
   nats: (spec) => ({ services: [spec] }),
   redis: (spec) => ({ services: [spec] }),
   groups: (groups) => ({ services: groups }),

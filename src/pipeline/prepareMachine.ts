@@ -20,7 +20,8 @@ import { projectStackSettings, projectStackSource } from "../program/projectStac
 import { SettingsSource, StackSettings } from "../program/stackSettings";
 import { hostOptions } from "../program/hostOptions";
 import { machineContainers, renderMachine } from "../render/machineSpec";
-import { GroupImageSpec, MachineSpec } from "../render/spec";
+import { ConfigFile, GroupImageSpec, MachineSpec } from "../render/spec";
+import { readConfigDirectory } from "./configDirectory";
 
 /** The containers always run CONFIG_OVERRIDE=docker, so every target plans with it too. */
 export const CONFIG_OVERRIDE = "docker";
@@ -35,6 +36,8 @@ export interface PrepareRequest {
   /** A plan built already (the plan command's, a test's); else `buildPlan` builds it. */
   readonly plan?: DeploymentPlan;
   readonly buildPlan?: PlanBuilder;
+  /** The config files delivered to the groups; else read from settings.hostConfigDir (readConfigDirectory). */
+  readonly configFiles?: readonly ConfigFile[];
   /** Where the stack file writes each setting, for the plan's host findings (default: line 1 of Pulumi.<machine>.yaml). */
   readonly settingsSource?: Pick<SettingsSource, "file" | "lineOf">;
 }
@@ -83,14 +86,14 @@ export function prepareMachine(settings: StackSettings, request: PrepareRequest 
       host: hostOptions(settings, request.settingsSource ?? { file: `Pulumi.${machine}.yaml`, lineOf: () => 1 }),
       healthGate: settings.healthGate,
     });
-    return preparePlanned(settings, plan);
+    return preparePlanned(settings, plan, request.configFiles);
   } catch (error) {
     const internal = internalError(error, { file: `Pulumi.${machine}.yaml`, line: 1 });
     return { ok: false, machine, stage: "internal", findings: [internal], refusal: formatFinding(internal), plan, hardening: null };
   }
 }
 
-function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareOutcome {
+function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConfigFiles: readonly ConfigFile[] | undefined): PrepareOutcome {
   const machine = plan.machine;
   const refused = (stage: PrepareStage, findings: readonly Finding[], refusal: string, hardening: readonly ContainerReport[] | null = null): PrepareOutcome => ({
     ok: false,
@@ -105,7 +108,11 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareO
   if (planRefused !== null) return refused("plan", plan.findings, planRefused);
   const images = resolveGroupImages({ plan, configRoot: settings.configRoot, images: settings.images, env: planEnvironment(settings) });
   if (!images.ok) return refused("images", [...plan.findings, ...images.problems], imageRefusal(machine, settings.configRoot, images.problems));
-  const rendered = renderMachine(plan, settings, images.images);
+  const config = givenConfigFiles === undefined ? readConfigDirectory(settings.hostConfigDir) : { files: givenConfigFiles, findings: [] };
+  if (config.findings.length > 0) {
+    return refused("render", [...plan.findings, ...config.findings], [`The ${machine} config files cannot be delivered:`, ...config.findings.map(formatFinding)].join("\n"));
+  }
+  const rendered = renderMachine(plan, settings, config.files, images.images);
   if (!rendered.ok) {
     const [only] = rendered.findings;
     const text =

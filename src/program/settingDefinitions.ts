@@ -65,9 +65,9 @@ export const SETTINGS = {
   hostConfigDir: {
     type: "string",
     default: "",
-    description: "The monorepo's config/ directory on the Docker host, bound read-only at /app/config; empty means <configRoot>/config.",
+    description: "The monorepo's config/ directory on the machine that runs pulumi; its files are delivered by content to /app/config in every agent group; empty means <configRoot>/config.",
     schema: z.string(),
-    hint: "set it to an absolute path on the Docker host, or leave it empty",
+    hint: "set it to the path of the config/ directory on this machine, or leave it empty",
   },
   dockerHost: {
     type: "string",

@@ -178,7 +178,8 @@ export function parseStackSettings(raw: RawSettings, source: SettingsSource, opt
       platform: str("hostPlatform") === "wsl2-docker-desktop" ? "wsl2-docker-desktop" : "linux",
       lanIps: { mainpc: str("mainpcIp"), pc2: str("pc2Ip") },
       networkName: str("networkName"),
-      hostConfigDir: normalizeHostPath(str("hostConfigDir") === "" ? path.join(configRoot, "config") : str("hostConfigDir")),
+      // Read on this machine (its files are delivered by content), so relative to the project like configRoot.
+      hostConfigDir: str("hostConfigDir") === "" ? path.join(configRoot, "config") : path.resolve(source.baseDir, str("hostConfigDir")),
       natsImage: str("natsImage"),
       redisImage: str("redisImage"),
       natsLeafUser: str("natsLeafUser"),

@@ -8,9 +8,10 @@ import { DROP_ALL_CAPABILITIES, MPS_IPC_EXCEPTION, processLimitException, render
 import { renderAgentHealthcheck } from "./healthchecks";
 import { containerStopTimeoutSeconds } from "./launcher";
 import { mpsSharingOf, mpsPipeMount } from "./gpuSharing";
-import { groupContainerName, NATS_KEY, REDIS_KEY } from "./names";
+import { CONFIG_INIT_KEY, groupContainerName, NATS_KEY, REDIS_KEY } from "./names";
 import { RenderError } from "./renderError";
-import { ContainerSpec, GpuSpec, GroupImageSpec, MountSpec } from "./spec";
+import { configDigestVariable } from "./configDelivery";
+import { ConfigFile, ContainerSpec, GpuSpec, GroupImageSpec, MountSpec } from "./spec";
 import { HostPlatform, isDockerDesktop } from "./hostPlatform";
 import { publishPorts } from "./publishedPorts";
 import { renderAudio } from "./audio";
@@ -45,9 +46,17 @@ export function agentInternalPorts(container: ContainerPlan): number[] {
  *
  * The image is the group's own (`image`, from src/images; without it, the reference the image
  * settings give, see groupImageReference) and runs the group launcher as its entrypoint, which
- * reads GROUP_AGENTS_JSON and takes no arguments: a group `command` is refused.
+ * reads GROUP_AGENTS_JSON and takes no arguments: a group `command` is refused. `configFiles`
+ * (what the config init delivers; renderMachine always passes them) only give the digest that
+ * replaces the group when their content changes.
  */
-export function renderAgentContainer(plan: DeploymentPlan, container: ContainerPlan, settings: AgentRuntimeSettings, image?: GroupImageSpec): ContainerSpec {
+export function renderAgentContainer(
+  plan: DeploymentPlan,
+  container: ContainerPlan,
+  settings: AgentRuntimeSettings,
+  image?: GroupImageSpec,
+  configFiles: readonly ConfigFile[] = [],
+): ContainerSpec {
   if (container.agents.length === 0) {
     throw new RenderError(`container ${container.name} has no agents: it would run nothing and could never turn healthy`);
   }
@@ -61,7 +70,7 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
   const user = mps?.user ?? settings.containerUsers.agent;
   const audio = renderAudio(settings.platform, container.audioAgents);
   const bound = publishPorts(settings, container.publishedPorts);
-  const mounts: MountSpec[] = [...renderAgentMounts(settings.hostConfigDir), ...(mps === null ? [] : [mpsPipeMount(mps)]), ...audio.mounts];
+  const mounts: MountSpec[] = [...renderAgentMounts(), ...(mps === null ? [] : [mpsPipeMount(mps)]), ...audio.mounts];
   const spec: ContainerSpec = {
     key: container.name,
     role: "agent-group",
@@ -69,7 +78,7 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
     image: groupImageReference(settings.images, container.name, image),
     command: null,
     user,
-    env: [...renderAgentEnvironment(plan, container, settings), ...audio.env].sort((a, b) => ordinal(a.name, b.name)),
+    env: [...renderAgentEnvironment(plan, container, settings), ...audio.env, configDigestVariable(configFiles)].sort((a, b) => ordinal(a.name, b.name)),
     attachNetwork: true,
     aliases: renderAgentAliases(plan, container),
     hosts: renderPeerHostEntries(plan, settings),
@@ -102,7 +111,7 @@ export function renderAgentContainer(plan: DeploymentPlan, container: ContainerP
       ...bound.exceptions,
       ...audio.exceptions,
     ]),
-    dependsOn: [...container.dependsOn, NATS_KEY, REDIS_KEY],
+    dependsOn: [...container.dependsOn, CONFIG_INIT_KEY, NATS_KEY, REDIS_KEY],
   };
   // A grace period the launcher would refuse ends here, before anything is created.
   containerStopTimeoutSeconds(spec);

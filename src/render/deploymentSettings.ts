@@ -73,7 +73,10 @@ export interface DeploymentSettings {
   /** Both hosts' LAN addresses: published ports bind to this machine's, host entries use the other's. */
   readonly lanIps: Readonly<Record<Machine, string>>;
   readonly networkName: string;
-  /** Path of the monorepo's `config/` directory on the Docker host, bound read-only at /app/config. */
+  /**
+   * The monorepo's `config/` directory on the machine that runs pulumi: its files are read there
+   * and delivered by content (src/render/configDelivery.ts); the path itself reaches no input.
+   */
   readonly hostConfigDir: string;
   readonly natsImage: string;
   readonly redisImage: string;
@@ -128,4 +131,4 @@ export type RedisSettings = ServerSettings & Pick<DeploymentSettings, "redisImag
 /** The agent-group containers (their images and GPU sharing are slices of their own). */
 export type AgentRuntimeSettings = ServerSettings &
   GpuSharingSettings &
-  Pick<DeploymentSettings, "hostConfigDir" | "agentProcessLimit" | "agentTmpfsMb" | "portOffset" | "extraEnvironment"> & { readonly images: ImageSettings };
+  Pick<DeploymentSettings, "agentProcessLimit" | "agentTmpfsMb" | "portOffset" | "extraEnvironment"> & { readonly images: ImageSettings };

@@ -58,7 +58,7 @@ export function processLimitException(user: string, limit: number): HardeningExc
   const uid = userId(user);
   const enforced =
     uid === "0"
-      ? "which the kernel does not enforce for uid 0: this container runs one chown and exits"
+      ? "which the kernel does not enforce for uid 0: this one-shot container runs a few commands and exits"
       : `which counts every process and thread of uid ${uid} on the host, across all its containers, not this container alone`;
   return {
     id: "5.29",

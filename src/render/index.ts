@@ -19,6 +19,7 @@ export * from "./launcher";
 export * from "./agentContainer";
 export * from "./natsServer";
 export * from "./natsStoreInit";
+export * from "./configDelivery";
 export * from "./redisServer";
 export * from "./machineSpec";
 export * from "./providerForms";

@@ -7,14 +7,15 @@ import { getOwn } from "../config/ownProperty";
 import { SourceLocation } from "../config/sourceLocation";
 import { DeploymentSettings, NetworkSettings } from "./deploymentSettings";
 import { INFRASTRUCTURE_PORTS, NATS_INTERNAL_URL, REDIS_ALIAS, REDIS_DATABASE } from "./infrastructure";
-import { NATS_KEY, NATS_STORE_INIT_KEY, REDIS_KEY } from "./names";
+import { CONFIG_INIT_KEY, NATS_KEY, NATS_STORE_INIT_KEY, REDIS_KEY } from "./names";
+import { renderConfigInit } from "./configDelivery";
 import { natsLeafRole, renderNatsContainer } from "./natsServer";
 import { renderNatsStoreInit } from "./natsStoreInit";
 import { renderRedisContainer } from "./redisServer";
 import { providerCpus } from "./providerForms";
 import { imageSlug, imageSlugClash, pulledImages } from "./pulledImages";
 import { RenderError } from "./renderError";
-import { ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec } from "./spec";
+import { ConfigFile, ContainerSpec, Endpoints, GpuAllocationTable, GroupImageSpec, MachineSpec } from "./spec";
 import { ALL_VOLUMES } from "./volumes";
 
 /** Stack output: which container holds which GPU and how much VRAM, against the capacity. */
@@ -56,12 +57,13 @@ function withProviderCpus(spec: ContainerSpec): ContainerSpec {
 const RESERVED_KEYS: Readonly<Record<string, string>> = {
   [NATS_KEY]: "the nats server",
   [NATS_STORE_INIT_KEY]: "the NATS store init container",
+  [CONFIG_INIT_KEY]: "the config init container",
   [REDIS_KEY]: "the redis server",
 };
 
-/** Every container of the machine in creation order: the NATS store init, NATS, Redis, the groups. */
+/** Every container of the machine in creation order: the NATS store init, NATS, Redis, the config init, the groups. */
 export function machineContainers(spec: MachineSpec): ContainerSpec[] {
-  return [spec.natsStoreInit, spec.nats, spec.redis, ...spec.groups];
+  return [spec.natsStoreInit, spec.nats, spec.redis, spec.configInit, ...spec.groups];
 }
 
 export type RenderOutcome = { readonly ok: true; readonly spec: MachineSpec } | { readonly ok: false; readonly findings: readonly Finding[] };
@@ -73,7 +75,7 @@ export type RenderOutcome = { readonly ok: true; readonly spec: MachineSpec } | 
  * built group's image is its untagged repository (see groupImageReference). The sub-renderers
  * throw RenderError; this is the one place that turns it into a finding.
  */
-export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings, images?: readonly GroupImageSpec[]): RenderOutcome {
+export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings, configFiles: readonly ConfigFile[], images?: readonly GroupImageSpec[]): RenderOutcome {
   const findings: Finding[] = [];
   const stackFile: SourceLocation = { file: `Pulumi.${settings.machine}.yaml`, line: 1 };
   const configFile: SourceLocation = { file: plan.config.files[0] ?? stackFile.file, line: 1 };
@@ -114,9 +116,10 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
   const groupNames = plan.containers.map((c) => c.name);
   const nats = attempt(stackFile, () => withProviderCpus(renderNatsContainer(settings, groupNames)));
   const redis = attempt(stackFile, () => withProviderCpus(renderRedisContainer(settings, groupNames)));
-  const groups = plan.containers.map((c) => attempt(c.source, () => withProviderCpus(renderAgentContainer(plan, c, settings, imageOf.get(c.name)))));
-  if (natsStoreInit === null || nats === null || redis === null || findings.length > 0) return { ok: false, findings };
-  const clash = imageSlugClash(pulledImages({ natsStoreInit, nats, redis }));
+  const configInit = attempt(configFile, () => withProviderCpus(renderConfigInit(settings, configFiles)));
+  const groups = plan.containers.map((c) => attempt(c.source, () => withProviderCpus(renderAgentContainer(plan, c, settings, imageOf.get(c.name), configFiles))));
+  if (natsStoreInit === null || nats === null || redis === null || configInit === null || findings.length > 0) return { ok: false, findings };
+  const clash = imageSlugClash(pulledImages({ natsStoreInit, nats, redis, configInit }));
   if (clash !== null) {
     problem(
       `the images ${clash[0]} and ${clash[1]} (stack settings natsImage and redisImage) would get the same Pulumi resource name ${settings.machine}-image-${imageSlug(clash[0])}: they differ only in case or punctuation; write the same image the same way (Docker references are lower case) or use different images`,
@@ -131,6 +134,7 @@ export function renderMachine(plan: DeploymentPlan, settings: DeploymentSettings
       networkName: settings.networkName,
       volumes: ALL_VOLUMES,
       natsStoreInit,
+      configInit,
       nats,
       redis,
       groups: groups.filter((g): g is ContainerSpec => g !== null),

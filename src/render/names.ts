@@ -26,6 +26,8 @@ export function groupContainerName(group: string): string {
 export const NATS_KEY = "nats";
 export const NATS_STORE_INIT_KEY = "nats-store-init";
 export const REDIS_KEY = "redis";
+export const CONFIG_INIT_KEY = "config-init";
+export const CONFIG_INIT_CONTAINER_NAME = `${NAME_PREFIX}-config-init`;
 export const NATS_CONTAINER_NAME = `${NAME_PREFIX}-nats`;
 export const NATS_STORE_INIT_CONTAINER_NAME = `${NAME_PREFIX}-nats-store-init`;
 export const REDIS_CONTAINER_NAME = `${NAME_PREFIX}-redis`;

@@ -14,8 +14,8 @@ export function imageSlug(image: string): string {
 }
 
 /** The distinct pulled references, sorted. */
-export function pulledImages(spec: Pick<MachineSpec, "natsStoreInit" | "nats" | "redis">): string[] {
-  return sortedUnique([spec.natsStoreInit.image, spec.nats.image, spec.redis.image]);
+export function pulledImages(spec: Pick<MachineSpec, "natsStoreInit" | "nats" | "redis" | "configInit">): string[] {
+  return sortedUnique([spec.natsStoreInit.image, spec.nats.image, spec.redis.image, spec.configInit.image]);
 }
 
 /** The first two references that would share a resource name, or null. */

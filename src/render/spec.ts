@@ -83,6 +83,14 @@ export interface UploadSpec {
   readonly content: string;
 }
 
+/** One file of the monorepo's config/ directory, as the agents read it under /app/config. */
+export interface ConfigFile {
+  /** Relative to the config directory, `/`-separated (`overrides/mainpc.yaml`). */
+  readonly path: string;
+  /** UTF-8 text. */
+  readonly content: string;
+}
+
 export interface LogSpec {
   readonly driver: "json-file";
   readonly options: { readonly "max-size": string; readonly "max-file": string };
@@ -286,6 +294,8 @@ export interface MachineSpec {
   readonly volumes: readonly VolumeSpec[];
   /** Runs once before NATS: gives the JetStream volume to the NATS user. */
   readonly natsStoreInit: ContainerSpec;
+  /** Runs once before the groups: writes the config files (by content) into the config volume. */
+  readonly configInit: ContainerSpec;
   readonly nats: ContainerSpec;
   readonly redis: ContainerSpec;
   /** Agent-group containers in plan order (wave, then name). */

@@ -18,6 +18,7 @@ describe("cli/inputs: what the provider would receive, offline", function () {
     assert.strictEqual(view.stack, "pc2");
     const containers = view.resources.filter((r) => r.type === CONTAINER);
     assert.deepStrictEqual(containers.map((r) => r.name).sort(), [
+      "pc2-config-init",
       "pc2-infra-core-cpu",
       "pc2-memory-reasoning-gpu",
       "pc2-nats",

@@ -103,29 +103,32 @@ describe("npm run plan", () => {
       "Hardening: CIS Docker Benchmark container-runtime checks and service checks of the rendered containers (settings: Pulumi.yaml, Pulumi.pc2.yaml)",
     );
     assert.ok(start > 0, "hardening section");
-    assert.deepStrictEqual(lines.slice(start + 1, start + 10), [
-      "container                       role         passed  exceptions      failed",
-      "ai-system-nats-store-init       volume-init  16/19   4.1, 5.4, 5.29  -",
-      "ai-system-nats                  nats         19/21   5.15, 5.29      -",
-      "ai-system-redis                 redis        18/20   5.15, 5.29      -",
-      "ai-system-infra-core-cpu        agent-group  17/19   5.15, 5.29      -",
-      "ai-system-memory-reasoning-gpu  agent-group  17/19   5.15, 5.29      -",
-      "ai-system-tutor-suite-cpu       agent-group  17/19   5.15, 5.29      -",
-      "ai-system-vision-dream-gpu      agent-group  17/19   5.15, 5.29      -",
+    assert.deepStrictEqual(lines.slice(start + 1, start + 11), [
+      "container                       role         passed  exceptions       failed",
+      "ai-system-nats-store-init       volume-init  16/19   4.1, 5.4, 5.29   -",
+      "ai-system-nats                  nats         19/21   5.15, 5.29       -",
+      "ai-system-redis                 redis        18/20   5.15, 5.29       -",
+      "ai-system-config-init           volume-init  16/19   4.1, 5.13, 5.29  -",
+      "ai-system-infra-core-cpu        agent-group  17/19   5.15, 5.29       -",
+      "ai-system-memory-reasoning-gpu  agent-group  17/19   5.15, 5.29       -",
+      "ai-system-tutor-suite-cpu       agent-group  17/19   5.15, 5.29       -",
+      "ai-system-vision-dream-gpu      agent-group  17/19   5.15, 5.29       -",
       "Documented exceptions:",
     ]);
-    const legend = lines.slice(start + 10, start + 17).map((l) => l.slice(0, l.indexOf("): ") + 1));
+    const legend = lines.slice(start + 11, start + 20).map((l) => l.slice(0, l.indexOf("): ") + 1));
     assert.deepStrictEqual(legend, [
       "  4.1 Run as a non-root user (ai-system-nats-store-init)",
+      "  4.1 Run as a non-root user (ai-system-config-init)",
       "  5.4 Drop all capabilities; add back only documented ones (ai-system-nats-store-init)",
+      "  5.13 Read-only root filesystem (ai-system-config-init)",
       "  5.15 Restart policy bounded, or unless-stopped for a documented reason (ai-system-nats, ai-system-redis, ai-system-infra-core-cpu, ai-system-memory-reasoning-gpu, ai-system-tutor-suite-cpu, ai-system-vision-dream-gpu)",
-      "  5.29 PIDs limit (ai-system-nats-store-init)",
+      "  5.29 PIDs limit (ai-system-nats-store-init, ai-system-config-init)",
       "  5.29 PIDs limit (ai-system-nats)",
       "  5.29 PIDs limit (ai-system-redis)",
       "  5.29 PIDs limit (ai-system-infra-core-cpu, ai-system-memory-reasoning-gpu, ai-system-tutor-suite-cpu, ai-system-vision-dream-gpu)",
     ]);
-    assert.match(lines[start + 12] ?? "", /\): restart unless-stopped: the hosts run unattended, /);
-    assert.deepStrictEqual(lines.slice(start + 17, start + 22), [
+    assert.match(lines[start + 15] ?? "", /\): restart unless-stopped: the hosts run unattended, /);
+    assert.deepStrictEqual(lines.slice(start + 20, start + 25), [
       "Failed checks: none",
       "",
       "Healthcheck start interval: 5 s during the start period (dockerApiVersion 1.52, 1.44 or later)",
@@ -141,21 +144,24 @@ describe("npm run plan", () => {
     try {
       fs.copyFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
       const stack = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.mainpc.yaml"), "utf8");
-      fs.writeFileSync(path.join(project, "Pulumi.mainpc.yaml"), `${stack}  ai-system:hostConfigDir: /etc/ai-system\n`);
+      // The config files come from this project's config/; an MPS pipe directory under /etc is a sensitive bind.
+      const configDir = `  ai-system:hostConfigDir: ${path.join(PROJECT_ROOT, "config")}\n`;
+      fs.writeFileSync(path.join(project, "Pulumi.mainpc.yaml"), `${stack}${configDir}  ai-system:gpuSharing: mps\n  ai-system:mpsPipeDirectory: /etc/nvidia-mps\n`);
       const plan = buildDeploymentPlan({ configRoot: PROJECT_ROOT, machine: "mainpc", env: {}, override: "docker" });
       const summary = planHardening(plan, project);
       assert.strictEqual(hardeningFailed(summary), true);
       const text = hardeningToText(summary);
       assert.deepStrictEqual(text.slice(1, 4), [
-        "container                     role         passed  exceptions      failed",
-        "ai-system-nats-store-init     volume-init  16/19   4.1, 5.4, 5.29  -",
-        "ai-system-nats                nats         19/21   5.15, 5.29      -",
+        "container                     role         passed  exceptions        failed",
+        "ai-system-nats-store-init     volume-init  16/19   4.1, 5.4, 5.29    -",
+        "ai-system-nats                nats         19/21   5.15, 5.29        -",
       ]);
-      assert.strictEqual(text[5], "ai-system-core-platform       agent-group  16/19   5.15, 5.29      5.6");
+      assert.strictEqual(text[5], "ai-system-config-init         volume-init  16/19   4.1, 5.13, 5.29   -");
+      assert.strictEqual(text[8], "ai-system-model-manager-gpu   agent-group  15/19   5.15, 5.17, 5.29  5.6");
       const failed = text.slice(text.indexOf("Failed checks:"));
-      assert.strictEqual(failed.length, 9);
-      assert.strictEqual(failed[1], "  FAILED 5.6 No sensitive host directory mounted (ai-system-core-platform): binds host /etc/ai-system");
-      fs.writeFileSync(path.join(project, "Pulumi.mainpc.yaml"), `${stack}  ai-system:gpuSharing: sometimes\n`);
+      assert.strictEqual(failed.length, 7);
+      assert.strictEqual(failed[1], "  FAILED 5.6 No sensitive host directory mounted (ai-system-model-manager-gpu): binds host /etc/nvidia-mps");
+      fs.writeFileSync(path.join(project, "Pulumi.mainpc.yaml"), `${stack}${configDir}  ai-system:gpuSharing: sometimes\n`);
       assert.strictEqual(hardeningFailed(planHardening(plan, project)), false);
       assert.deepStrictEqual(hardeningToText(planHardening(plan, project)), [
         'Hardening: not checked (the stack settings in Pulumi.yaml, Pulumi.mainpc.yaml are invalid: stack setting gpuSharing is invalid: "sometimes"; set it to none or mps)',

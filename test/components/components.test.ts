@@ -34,7 +34,7 @@ describe("components used on their own", function () {
     const spec = renderAgentContainer(plan, plan.containers[0], sampleSettings());
     const first = new docker.Container("first", { image: "x", name: "first" });
     const volumes = Object.fromEntries(
-      ["agent-cache", "agent-data", "agent-logs", "agent-models"].map((k) => [k, new docker.Volume(k, { name: `v-${k}` })]),
+      ["agent-cache", "agent-config", "agent-data", "agent-logs", "agent-models"].map((k) => [k, new docker.Volume(k, { name: `v-${k}` })]),
     );
     const group = new AgentGroup("core", { spec, image: "img", networkName: "net", volumes, secrets, dependsOn: [first] });
     assert.strictEqual(await promiseOf(group.containerName), "ai-system-core");
@@ -45,7 +45,7 @@ describe("components used on their own", function () {
     assert.ok(container.dependencies.some((u) => u.endsWith("docker:index/container:Container::first")));
     assert.deepStrictEqual(
       (container.inputs.mounts as { source: string; target: string }[]).map((m) => `${m.source}:${m.target}`),
-      ["v-agent-cache:/app/cache", "/srv/monorepo/config:/app/config", "v-agent-data:/app/data", "v-agent-logs:/app/logs", "v-agent-models:/app/models"],
+      ["v-agent-cache:/app/cache", "v-agent-config:/app/config", "v-agent-data:/app/data", "v-agent-logs:/app/logs", "v-agent-models:/app/models"],
     );
   });
 

@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { MachineStack } from "../../components/machineStack";
 import { SecretValues } from "../../components/secretValues";
 import { deployMachine } from "../../src/program/deployMachine";
-import { MPS_IPC_EXCEPTION, processLimitException, renderAgentAliases, RESTART_EXCEPTION, storeInitExceptions } from "../../src/render";
+import { configInitScript, MPS_IPC_EXCEPTION, processLimitException, renderAgentAliases, RESTART_EXCEPTION, storeInitExceptions } from "../../src/render";
+import { readConfigDirectory } from "../../src/pipeline/configDirectory";
 import { isSecretOutput, mockPulumi, MockedRun, plainStrings, promiseOf, Registration, unwrap } from "../support/pulumiMocks";
-import { samplePlan, sampleSettings } from "../support/samplePlan";
+import { SAMPLE_CONFIG_DIR, samplePlan, sampleSettings } from "../support/samplePlan";
 import { TEST_SECRETS, testSecretOutputs } from "../support/fakeStackInputs";
 import { deriveSecret, sha256Hex } from "../../src/render/derivedSecret";
 
@@ -14,7 +15,7 @@ const SECRETS = TEST_SECRETS;
 const secretValues = (): SecretValues => testSecretOutputs();
 
 describe("components/MachineStack under mocks", function () {
-  this.timeout(10_000);
+  this.timeout(60_000);
   let run: MockedRun;
   let stack: MachineStack;
   const plan = samplePlan();
@@ -39,6 +40,7 @@ describe("components/MachineStack under mocks", function () {
       "ai-system:messaging:NatsServer mainpc-nats",
       "ai-system:network:HostNetwork mainpc-network",
       "ai-system:storage:RedisServer mainpc-redis",
+      "docker:index/container:Container mainpc-config-init",
       "docker:index/container:Container mainpc-core",
       "docker:index/container:Container mainpc-language",
       "docker:index/container:Container mainpc-model-gpu",
@@ -52,6 +54,7 @@ describe("components/MachineStack under mocks", function () {
       "docker:index/remoteImage:RemoteImage mainpc-image-nats-2-10-alpine",
       "docker:index/remoteImage:RemoteImage mainpc-image-redis-7-alpine",
       "docker:index/volume:Volume mainpc-agent-cache",
+      "docker:index/volume:Volume mainpc-agent-config",
       "docker:index/volume:Volume mainpc-agent-data",
       "docker:index/volume:Volume mainpc-agent-logs",
       "docker:index/volume:Volume mainpc-agent-models",
@@ -66,7 +69,7 @@ describe("components/MachineStack under mocks", function () {
     assert.ok(provider);
     assert.deepStrictEqual(provider.inputs, { host: "unix:///var/run/docker.sock" });
     const docker = run.registrations.filter((r) => r.type.startsWith("docker:"));
-    assert.strictEqual(docker.length, 18);
+    assert.strictEqual(docker.length, 20);
     for (const r of docker) assert.strictEqual(r.provider, `${provider.urn}::mainpc-docker-id`, r.name);
   });
 
@@ -110,7 +113,7 @@ describe("components/MachineStack under mocks", function () {
       memorySwap: 3072,
       mounts: [
         { readOnly: false, source: "ai-system-cache", target: "/app/cache", type: "volume" },
-        { readOnly: true, source: "/srv/monorepo/config", target: "/app/config", type: "bind" },
+        { readOnly: true, source: "ai-system-config", target: "/app/config", type: "volume" },
         { readOnly: false, source: "ai-system-data", target: "/app/data", type: "volume" },
         { readOnly: false, source: "ai-system-logs", target: "/app/logs", type: "volume" },
         { readOnly: false, source: "ai-system-models", target: "/app/models", type: "volume" },
@@ -171,14 +174,15 @@ describe("components/MachineStack under mocks", function () {
 
   it("waits for health on every service container and replaces it (delete first) on a failed wait or a change the provider cannot apply", () => {
     const containers = run.registrations.filter((r) => r.type === CONTAINER);
-    assert.strictEqual(containers.length, 6);
-    for (const r of containers.filter((c) => c.name !== "mainpc-nats-store-init")) {
+    assert.strictEqual(containers.length, 7);
+    for (const r of containers.filter((c) => c.name !== "mainpc-nats-store-init" && c.name !== "mainpc-config-init")) {
       assert.deepStrictEqual([r.inputs.wait, r.inputs.waitTimeout, r.inputs.restart, r.inputs.attach, r.inputs.mustRun], [true, 600, "unless-stopped", undefined, undefined], r.name);
     }
     for (const r of containers) assert.deepStrictEqual([r.deleteBeforeReplace, r.replaceOnChanges], [true, ["#initerror", "healthcheck", "init", "tmpfs"]], r.name);
     // Timeouts above the 600 s wait (and the 30 min a one-shot run may take), and above the stop grace.
     const timeouts = Object.fromEntries(containers.map((r) => [r.name, r.customTimeouts]));
     assert.deepStrictEqual(timeouts, {
+      "mainpc-config-init": { create: "35m0s", update: "35m0s", delete: "5m0s" },
       "mainpc-core": { create: "15m0s", update: "15m0s", delete: "5m30s" },
       "mainpc-language": { create: "15m0s", update: "15m0s", delete: "5m30s" },
       "mainpc-model-gpu": { create: "15m0s", update: "15m0s", delete: "5m30s" },
@@ -196,6 +200,7 @@ describe("components/MachineStack under mocks", function () {
       volumes.map((r) => `${String(r.inputs.name)} retain=${r.retainOnDelete}`).sort(),
       [
         "ai-system-cache retain=false",
+        "ai-system-config retain=false",
         "ai-system-data retain=true",
         "ai-system-logs retain=false",
         "ai-system-models retain=true",
@@ -208,13 +213,29 @@ describe("components/MachineStack under mocks", function () {
   it("makes each group wait exactly for the containers of its plan dependencies, NATS and Redis", () => {
     const urnOf = (name: string) => containerNamed(name).urn;
     for (const c of plan.containers) {
-      const expected = [...c.dependsOn.map((d) => urnOf(`mainpc-${d}`)), urnOf("mainpc-nats"), urnOf("mainpc-redis")].sort();
+      const expected = [...c.dependsOn.map((d) => urnOf(`mainpc-${d}`)), urnOf("mainpc-config-init"), urnOf("mainpc-nats"), urnOf("mainpc-redis")].sort();
       const actual = containerNamed(`mainpc-${c.name}`).dependencies.filter((u) => u.includes(`$${CONTAINER}::`));
       assert.deepStrictEqual(actual, expected, c.name);
     }
     assert.deepStrictEqual(containerNamed("mainpc-redis").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), []);
     assert.deepStrictEqual(containerNamed("mainpc-nats").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), [urnOf("mainpc-nats-store-init")]);
     assert.deepStrictEqual(containerNamed("mainpc-nats-store-init").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), []);
+    assert.deepStrictEqual(containerNamed("mainpc-config-init").dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), []);
+  });
+
+  it("runs the config init once, attached, before the groups: the config files as uploads into the config volume", () => {
+    const init = containerNamed("mainpc-config-init");
+    assert.ok(init.parent.endsWith("ai-system:host:MachineStack::mainpc"));
+    const files = readConfigDirectory(SAMPLE_CONFIG_DIR).files;
+    assert.ok(files.length >= 4);
+    assert.deepStrictEqual(
+      [init.inputs.attach, init.inputs.logs, init.inputs.mustRun, init.inputs.wait, init.inputs.readOnly, init.inputs.networkMode, init.inputs.user, init.inputs.restart],
+      [true, true, false, undefined, false, "none", "0:0", "no"],
+    );
+    assert.deepStrictEqual(init.inputs.uploads, files.map((f) => ({ file: `/staging/config/${f.path}`, content: f.content })));
+    assert.deepStrictEqual(init.inputs.mounts, [{ readOnly: false, source: "ai-system-config", target: "/config", type: "volume" }]);
+    assert.deepStrictEqual(init.inputs.command, ["sh", "-c", configInitScript()]);
+    assert.deepStrictEqual(init.inputs.capabilities, { drops: ["ALL"] });
   });
 
   it("runs the NATS store init once, attached, before NATS: root with two capabilities, no network, no healthcheck", () => {
@@ -285,7 +306,7 @@ describe("components/MachineStack under mocks", function () {
 });
 
 describe("components/MachineStack secrets and Docker host", function () {
-  this.timeout(10_000);
+  this.timeout(60_000);
 
   it("marks values built from secrets secret even when the secrets arrive as plain outputs", async () => {
     const run = await mockPulumi();
@@ -323,7 +344,7 @@ describe("components/MachineStack secrets and Docker host", function () {
 });
 
 describe("components/MachineStack GPU groups in both gpuSharing modes", function () {
-  this.timeout(10_000);
+  this.timeout(60_000);
   const MPS = { mode: "mps", pipeDirectory: "/tmp/nvidia-mps", logDirectory: "/var/log/nvidia-mps", user: "10001:10001" } as const;
 
   async function gpuContainer(settings: ReturnType<typeof sampleSettings>): Promise<Registration> {
@@ -347,7 +368,7 @@ describe("components/MachineStack GPU groups in both gpuSharing modes", function
   });
   const MOUNTS = [
     { readOnly: false, source: "ai-system-cache", target: "/app/cache", type: "volume" },
-    { readOnly: true, source: "/srv/monorepo/config", target: "/app/config", type: "bind" },
+    { readOnly: true, source: "ai-system-config", target: "/app/config", type: "volume" },
     { readOnly: false, source: "ai-system-data", target: "/app/data", type: "volume" },
     { readOnly: false, source: "ai-system-logs", target: "/app/logs", type: "volume" },
     { readOnly: false, source: "ai-system-models", target: "/app/models", type: "volume" },

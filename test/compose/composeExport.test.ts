@@ -102,7 +102,7 @@ describe("compose service mapping", () => {
     // @ts-expect-error a nested spec field left out of a destructuring does not compile
     noneLeft({ startInterval: "5s" });
     const spec = exported("mainpc").spec;
-    for (const c of [spec.natsStoreInit, spec.nats, spec.redis, ...spec.groups]) {
+    for (const c of [spec.natsStoreInit, spec.nats, spec.redis, spec.configInit, ...spec.groups]) {
       assert.deepStrictEqual(Object.keys(CONTAINER_FIELDS).sort(), Object.keys(c).sort(), c.name);
     }
   });
@@ -118,7 +118,14 @@ describe("compose service mapping", () => {
       target: "/etc/nats/extra.conf",
       read_only: true,
     });
-    assert.deepStrictEqual(result.files, [{ path: "ai-system-files/nats/etc/nats/extra.conf", content: "max_payload: 1MB\n" }]);
+    assert.deepStrictEqual(result.files[0], { path: "ai-system-files/nats/etc/nats/extra.conf", content: "max_payload: 1MB\n" });
+    // The config init's uploads (the config files) the same way, at their staging paths.
+    const init = result.file.services["config-init"]?.volumes ?? [];
+    assert.deepStrictEqual(
+      init.filter((v) => typeof v !== "string" && v.type === "bind").map((v) => typeof v === "string" ? v : v.target),
+      spec.configInit.uploads.map((u) => u.file),
+    );
+    assert.deepStrictEqual(result.files.slice(1).map((f) => f.content), spec.configInit.uploads.map((u) => u.content));
   });
 
   it("gives a built group image a build section with Pulumi's context, Dockerfile, arguments and labels", () => {
@@ -161,12 +168,16 @@ describe("compose service mapping", () => {
   it("writes the services in creation order, with health-gated dependencies", () => {
     const file = composeMachine(exported("mainpc").spec).file;
     const keys = Object.keys(file.services);
-    assert.deepStrictEqual(keys.slice(0, 3), ["nats-store-init", "nats", "redis"]);
+    assert.deepStrictEqual(keys.slice(0, 4), ["nats-store-init", "nats", "redis", "config-init"]);
     for (const [key, service] of Object.entries(file.services)) {
       for (const dependency of Object.keys(service.depends_on ?? {})) assert.ok(keys.indexOf(dependency) < keys.indexOf(key), `${key} after ${dependency}`);
     }
     assert.deepStrictEqual(file.services.nats?.depends_on, { "nats-store-init": { condition: "service_completed_successfully" } });
-    assert.deepStrictEqual(file.services["core-platform"]?.depends_on, { nats: { condition: "service_healthy" }, redis: { condition: "service_healthy" } });
+    assert.deepStrictEqual(file.services["core-platform"]?.depends_on, {
+      "config-init": { condition: "service_completed_successfully" },
+      nats: { condition: "service_healthy" },
+      redis: { condition: "service_healthy" },
+    });
   });
 });
 
@@ -246,7 +257,7 @@ describe("compose command", () => {
     try {
       const result = runComposeCommand(["--out", out, "--write-env", path.join(out, ".env")], { ...PASSWORD_ENV, MACHINE_TYPE: "MAIN_PC" }, out);
       assert.strictEqual(result.exitCode, 0, result.stderr);
-      assert.deepStrictEqual(fs.readdirSync(out).sort(), [".env", "docker-compose.mainpc.yml", "docker-compose.network.yml"]);
+      assert.deepStrictEqual(fs.readdirSync(out).sort(), [".env", "ai-system-files", "docker-compose.mainpc.yml", "docker-compose.network.yml"]);
       assert.strictEqual(fs.statSync(path.join(out, ".env")).mode & 0o777, 0o600);
       for (const file of ["docker-compose.mainpc.yml", "docker-compose.network.yml"]) {
         const text = fs.readFileSync(path.join(out, file), "utf8");

@@ -56,7 +56,7 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       const containers = run.registrations.filter((r) => r.type === CONTAINER).map((r) => r.name).sort();
       assert.deepStrictEqual(
         containers,
-        [...plan.containers.map((c) => `${machine}-${c.name}`), `${machine}-nats`, `${machine}-nats-store-init`, `${machine}-redis`].sort(),
+        [...plan.containers.map((c) => `${machine}-${c.name}`), `${machine}-config-init`, `${machine}-nats`, `${machine}-nats-store-init`, `${machine}-redis`].sort(),
       );
     });
 
@@ -99,10 +99,10 @@ for (const machine of ["mainpc", "pc2"] as const satisfies readonly Machine[]) {
       }
     });
 
-    it("waits for exactly the planned dependencies, NATS and Redis", () => {
+    it("waits for exactly the planned dependencies, the config init, NATS and Redis", () => {
       const urn = (name: string) => groupContainer(name).urn;
       for (const c of plan.containers) {
-        const expected = [...c.dependsOn.map(urn), urn("nats"), urn("redis")].sort();
+        const expected = [...c.dependsOn.map(urn), urn("config-init"), urn("nats"), urn("redis")].sort();
         assert.deepStrictEqual(groupContainer(c.name).dependencies.filter((u) => u.includes(`$${CONTAINER}::`)), expected, c.name);
       }
     });

@@ -67,16 +67,14 @@ describe("program/deployMachine", function () {
   });
 
   it("refuses containers that fail a hardening check, naming each failure", async () => {
-    const { error, registered } = await attempt(() => deployMachine(sampleSettings({ hostConfigDir: "/etc/ai-system" }), samplePlan(), secrets()));
+    const { error, registered } = await attempt(() => deployMachine(sampleSettings({ gpuSharing: { mode: "mps", pipeDirectory: "/etc/nvidia-mps", logDirectory: "/var/lib/ai-system/nvidia-mps-log", user: "10001:10001" } }), samplePlan(), secrets()));
     assert.strictEqual(registered, 0);
     assert.ok(error instanceof pulumi.RunError);
     assert.strictEqual(
       error.message,
       [
         "The mainpc containers fail hardening checks; nothing was deployed:",
-        "ai-system-core: 5.6 No sensitive host directory mounted: binds host /etc/ai-system",
-        "ai-system-model-gpu: 5.6 No sensitive host directory mounted: binds host /etc/ai-system",
-        "ai-system-language: 5.6 No sensitive host directory mounted: binds host /etc/ai-system",
+        "ai-system-model-gpu: 5.6 No sensitive host directory mounted: binds host /etc/nvidia-mps",
       ].join("\n"),
     );
   });
@@ -84,7 +82,7 @@ describe("program/deployMachine", function () {
   it("deploys a plan with only warnings", async () => {
     const { error, registered } = await attempt(() => deployMachine(sampleSettings(), samplePlan([WARNING]), secrets()));
     assert.strictEqual(error, null);
-    // NATS and Redis images, one image per group (3), 6 containers, 6 volumes, network, provider, 6 components
-    assert.strictEqual(registered, 26);
+    // NATS and Redis images, one image per group (3), 7 containers (with the config init), 7 volumes, network, provider, 6 components
+    assert.strictEqual(registered, 28);
   });
 });

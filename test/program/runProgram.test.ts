@@ -6,9 +6,9 @@ import type { PlanOptions } from "../../src/plan/buildDeploymentPlan";
 import { parseStackSettings, planEnvironment, runProgram } from "../../src/program";
 import { fakeStackInputs } from "../support/fakeStackInputs";
 import { mockPulumi, promiseOf } from "../support/pulumiMocks";
-import { samplePlan } from "../support/samplePlan";
+import { SAMPLE_CONFIG_DIR, samplePlan } from "../support/samplePlan";
 
-const RAW = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", vramCapacityMb: "20480", imageMode: "prebuilt" };
+const RAW = { machine: "mainpc", configRoot: "../monorepo", mainpcIp: "192.168.1.10", pc2Ip: "192.168.1.20", vramCapacityMb: "20480", imageMode: "prebuilt", hostConfigDir: SAMPLE_CONFIG_DIR };
 
 describe("program/runProgram", function () {
   this.timeout(10_000);
@@ -40,7 +40,7 @@ describe("program/runProgram", function () {
     assert.deepStrictEqual(await promiseOf(outputs.containers), ["ai-system-core", "ai-system-model-gpu", "ai-system-language"]);
     assert.strictEqual((await promiseOf(outputs.gpuAllocation)).allocatedMb, 8192);
     assert.strictEqual((await promiseOf(outputs.endpoints)).natsUrl, "nats://192.168.1.10:4222");
-    assert.strictEqual(run.registrations.length, 26);
+    assert.strictEqual(run.registrations.length, 28);
     const settings = parseStackSettings(fakeStackInputs(RAW).raw, fakeStackInputs(RAW).source);
     assert.ok(settings.ok);
     assert.deepStrictEqual(env, planEnvironment(settings.settings));

@@ -66,15 +66,15 @@ describe("render/agentContainer", () => {
         restart: "unless-stopped",
         log: { driver: "json-file", options: { "max-size": "50m", "max-file": "5" } },
         waitTimeoutSeconds: 600,
-        dependsOn: ["core", "model-gpu", "nats", "redis"],
+        dependsOn: ["core", "model-gpu", "config-init", "nats", "redis"],
         uploads: [],
       },
     );
     assert.strictEqual(core.command, null);
-    assert.deepStrictEqual(core.dependsOn, ["nats", "redis"]);
+    assert.deepStrictEqual(core.dependsOn, ["config-init", "nats", "redis"]);
     assert.deepStrictEqual(core.mounts, [
       { type: "volume", volume: "agent-cache", target: "/app/cache", readOnly: false },
-      { type: "bind", source: "/srv/monorepo/config", target: "/app/config", readOnly: true },
+      { type: "volume", volume: "agent-config", target: "/app/config", readOnly: true },
       { type: "volume", volume: "agent-data", target: "/app/data", readOnly: false },
       { type: "volume", volume: "agent-logs", target: "/app/logs", readOnly: false },
       { type: "volume", volume: "agent-models", target: "/app/models", readOnly: false },

@@ -53,6 +53,7 @@ describe("render/machineSpec", () => {
       ALL_VOLUMES.map((v) => `${v.key}:${v.name}:${v.retainOnDelete}`),
       [
         "agent-cache:ai-system-cache:false",
+        "agent-config:ai-system-config:false",
         "agent-data:ai-system-data:true",
         "agent-logs:ai-system-logs:false",
         "agent-models:ai-system-models:true",
@@ -69,12 +70,14 @@ describe("render/machineSpec", () => {
     assert.deepStrictEqual(renderRefusals(clash, sampleSettings()), ["render: container group redis takes the name of the redis server; rename the group"]);
     const initClash = { ...plan, containers: [{ ...plan.containers[0], name: "nats-store-init" }] };
     assert.deepStrictEqual(renderRefusals(initClash, sampleSettings()), ["render: container group nats-store-init takes the name of the NATS store init container; rename the group"]);
+    const configClash = { ...plan, containers: [{ ...plan.containers[0], name: "config-init" }] };
+    assert.deepStrictEqual(renderRefusals(configClash, sampleSettings()), ["render: container group config-init takes the name of the config init container; rename the group"]);
   });
 
-  it("lists every container in creation order: the NATS store init, NATS, Redis, then the groups", () => {
+  it("lists every container in creation order: the NATS store init, NATS, Redis, the config init, then the groups", () => {
     assert.deepStrictEqual(
       machineContainers(renderedSpec(samplePlan(), sampleSettings())).map((c) => `${c.key}:${c.role}`),
-      ["nats-store-init:volume-init", "nats:nats", "redis:redis", "core:agent-group", "model-gpu:agent-group", "language:agent-group"],
+      ["nats-store-init:volume-init", "nats:nats", "redis:redis", "config-init:volume-init", "core:agent-group", "model-gpu:agent-group", "language:agent-group"],
     );
   });
 });

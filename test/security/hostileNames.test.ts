@@ -9,7 +9,7 @@ import { runPlanCommand } from "../../src/cli/planCommand";
 import { runReportCommand } from "../../src/cli/reportCommand";
 import { buildDeploymentPlan } from "../../src/plan/buildDeploymentPlan";
 import { renderLabels, renderMachine } from "../../src/render";
-import { sampleSettings } from "../support/samplePlan";
+import { sampleConfigFiles, sampleSettings } from "../support/samplePlan";
 import { withConfigRoot } from "../support/tempConfigRoot";
 
 const V3 = "config/startup_config.v3.yaml";
@@ -87,7 +87,7 @@ describe("security/hostile agent names and environment keys", function () {
     withConfigRoot({ [V3]: config(HOSTILE.map(([yaml]) => yaml)) }, (root) => {
       const plan = buildDeploymentPlan({ configRoot: root, machine: "mainpc", env: {}, override: "none" });
       // Rendered as far as the renderers go, errors notwithstanding (a deploy would stop earlier).
-      const outcome = renderMachine({ ...plan, findings: [] }, sampleSettings());
+      const outcome = renderMachine({ ...plan, findings: [] }, sampleSettings(), sampleConfigFiles());
       if (!outcome.ok) throw new Error(outcome.findings.map((f) => f.message).join("\n"));
       const spec = outcome.spec;
       const rendered = JSON.stringify(spec);

@@ -2,11 +2,25 @@
  * Small hand-built plans: mainpc with three containers (a CPU core, a GPU group, and a group
  * that depends on both), and pc2 agents for host entries and a cross-machine dependency.
  */
+import * as path from "path";
 import { AgentSpec, EffectiveConfig } from "../../src/config/effectiveConfig";
 import { Finding } from "../../src/config/finding";
 import { Machine } from "../../src/config/machine";
 import { ContainerPlan, DeploymentPlan } from "../../src/plan/deploymentPlan";
 import { StackSettings } from "../../src/program/stackSettings";
+import { ConfigFile } from "../../src/render/spec";
+import { INCLUDE_FIXTURE } from "./tempConfigRoot";
+
+/** A small config directory that exists: the include-shaped fixture's config/ (four files). */
+export const SAMPLE_CONFIG_DIR = path.join(INCLUDE_FIXTURE, "config");
+
+/** Config files as the config init delivers them, for renderers called directly. */
+export function sampleConfigFiles(): ConfigFile[] {
+  return [
+    { path: "overrides/mainpc.yaml", content: "{}\n" },
+    { path: "startup_config.v3.yaml", content: "global_settings: {}\n" },
+  ];
+}
 
 export function agent(machine: Machine, name: string, port: number, health: number, dependencies: string[] = []): AgentSpec {
   return {
@@ -136,7 +150,7 @@ export function sampleSettings(overrides: Partial<StackSettings> = {}): StackSet
     platform: "linux",
     lanIps: { mainpc: "192.168.1.10", pc2: "192.168.1.20" },
     networkName: "ai_system_network",
-    hostConfigDir: "/srv/monorepo/config",
+    hostConfigDir: SAMPLE_CONFIG_DIR,
     natsImage: "nats:2.10-alpine",
     redisImage: "redis:7-alpine",
     natsLeafUser: "leaf",
