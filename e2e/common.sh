@@ -11,6 +11,9 @@ E2E_EXEC_ROOT="$E2E_ROOT/exec"
 E2E_PIDFILE="$E2E_ROOT/dockerd.pid"
 E2E_LOG="$E2E_ROOT/dockerd.log"
 E2E_DAEMON_CONFIG="$E2E_ROOT/daemon.json"
+# Held by e2e/in-netns.sh for a whole run: its engine lives in a namespace of its own, invisible
+# to engine.sh in the machine's namespace, which therefore refuses to start or stop one meanwhile.
+E2E_RUN_LOCK="$E2E_ROOT.run.lock"
 # Build work and the .deb cache live outside E2E_ROOT so `engine.sh purge` keeps the downloads.
 E2E_CACHE="${E2E_CACHE:-/var/cache/ai-system-e2e}"
 
@@ -32,6 +35,9 @@ fi
 
 e2e_log() { printf '[e2e %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 e2e_die() { printf '[e2e %s] ERROR: %s\n' "$(date +%H:%M:%S)" "$*" >&2; exit 1; }
+
+# True inside the namespace of e2e/in-netns.sh (no network: nothing can be installed there).
+e2e_in_netns() { [ "${AI_SYSTEM_E2E_NETNS:-}" = 1 ]; }
 
 # docker against the private engine only (never the default socket).
 e2e_docker() { DOCKER_HOST="unix://$E2E_SOCKET" "$DOCKER" "$@"; }

@@ -44,6 +44,7 @@ ensure_packages() {
   [ "${#missing[@]}" -eq 0 ] && return 0
   local packages
   packages="$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')"
+  e2e_in_netns && e2e_die "not installed: $packages; the namespace has no network. e2e/in-netns.sh installs e2e/host-packages.list before it enters it: add them there"
   e2e_log "installing Debian packages: $packages"
   # Keep the packages' maintainer scripts from starting a system dockerd/containerd.
   local made_policy=""
@@ -411,7 +412,15 @@ cmd_env() {
 }
 
 # start, stop and purge take a lock, so that concurrent callers do not launch two daemons.
+# Outside the e2e namespace they also refuse while e2e/in-netns.sh runs: its engine, in its own
+# PID namespace, wrote a pid this namespace cannot see, so a second daemon would share the data
+# root and `stop` would kill the other's containerd as an orphan.
 lock() {
+  if ! e2e_in_netns && [ -z "${E2E_RUN_LOCK_HELD:-}" ] && [ -e "$E2E_RUN_LOCK" ]; then
+    exec 8>>"$E2E_RUN_LOCK"
+    flock -n 8 || e2e_die "an end-to-end run (e2e/in-netns.sh) holds $E2E_RUN_LOCK and its engine in its own namespace; wait for it to end"
+    exec 8>&-
+  fi
   exec 9>"$E2E_ROOT.lock"
   flock -w 180 9 || e2e_die "another engine.sh holds $E2E_ROOT.lock"
 }

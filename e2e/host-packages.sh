@@ -14,6 +14,7 @@ for package in "$@"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 [ "${#missing[@]}" -eq 0 ] && exit 0
+e2e_in_netns && e2e_die "not installed: ${missing[*]}; the e2e namespace has no network. e2e/in-netns.sh installs e2e/host-packages.list before it enters it: add them there"
 [ "$(id -u)" = 0 ] || e2e_die "installing ${missing[*]} needs root"
 e2e_log "installing Debian packages: ${missing[*]}"
 made_policy=""

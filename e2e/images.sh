@@ -5,7 +5,10 @@
 # e2e/images/<name>/config (ENV, CMD, ENTRYPOINT, HEALTHCHECK, ...). e2e/images/<name>/rootfs/
 # is laid over the packages' files.
 #
-#   e2e/images.sh [nats] [redis] [agent-stub]     (default: all three)
+#   e2e/images.sh [nats] [redis] [agent-stub]     (default: all of IMAGE_NAMES)
+#   e2e/images.sh --fetch [NAME...]                only resolve and download the .deb files (no
+#                                                  engine): e2e/in-netns.sh does this while the
+#                                                  machine's network is still there
 #
 # Tags: ai-system-e2e/<name>:local. An image whose inputs (this script, e2e/images/<name>/, the
 # extra files, the exact Debian package versions) hash to the value in its
@@ -23,6 +26,9 @@ E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DEB_DIR="$E2E_CACHE/debs"
 BUILD_DIR="$E2E_CACHE/build"
 MULTIARCH="$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)"
+
+# Every image this script builds (the default of `images.sh` and of `images.sh --fetch`).
+IMAGE_NAMES=(nats redis agent-stub)
 
 # The packages each image is made of. Their library dependencies (Depends/Pre-Depends named
 # lib* or zlib1g, recursively, first alternative) are added automatically; maintainer scripts
@@ -61,6 +67,7 @@ image_changes() {
 
 ensure_apt_lists() {
   if ! apt-cache show --no-all-versions busybox-static >/dev/null 2>&1; then
+    e2e_in_netns && e2e_die "apt lists missing and the e2e namespace has no network (e2e/in-netns.sh runs images.sh --fetch before it enters it)"
     e2e_log "apt lists missing: apt-get update"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null || e2e_die "apt-get update failed"
   fi
@@ -153,6 +160,7 @@ download_debs() { # download_debs package=version...  (skips files already in th
     [ -s "$(deb_file "${pv%%=*}" "${pv#*=}")" ] || want+=("$pv")
   done
   [ "${#want[@]}" -eq 0 ] && return 0
+  e2e_in_netns && e2e_die "not in $DEB_DIR: ${want[*]}; the e2e namespace has no network. e2e/in-netns.sh fetches the .deb files of IMAGE_NAMES before it enters it (images.sh --fetch): add the image there"
   e2e_log "downloading ${#want[@]} package(s): ${want[*]}"
   (cd "$DEB_DIR" && apt-get download -qq -o APT::Sandbox::User=root "${want[@]}" >/dev/null) || e2e_die "apt-get download failed for: ${want[*]}"
 }
@@ -334,10 +342,30 @@ image_size() {
   e2e_docker image inspect --format '{{.Size}}' "$1" 2>/dev/null | awk '{ printf "%.1fMB", $1 / 1000000 }'
 }
 
+# fetch NAME...: the .deb files of the images, into the cache, without building anything.
+fetch() {
+  local started name count=0
+  started="$(e2e_now)"
+  ensure_apt_lists
+  for name in "$@"; do
+    packages_for "$name" >/dev/null
+    resolve_image_packages "$name"
+    # shellcheck disable=SC2086
+    download_debs $VERSIONS
+    count=$((count + $(echo "$VERSIONS" | wc -l)))
+  done
+  e2e_log "the .deb files of ${*} ($count packages) are in $DEB_DIR ($(e2e_elapsed "$started")s)"
+}
+
 main() {
   [ "$(id -u)" = 0 ] || e2e_die "images.sh must run as root (it chroots into the rootfs to test it)"
+  if [ "${1:-}" = --fetch ]; then
+    shift
+    if [ "$#" -gt 0 ]; then fetch "$@"; else fetch "${IMAGE_NAMES[@]}"; fi
+    return
+  fi
   local names=("$@")
-  [ "${#names[@]}" -gt 0 ] || names=(nats redis agent-stub)
+  [ "${#names[@]}" -gt 0 ] || names=("${IMAGE_NAMES[@]}")
   "$E2E_DIR/engine.sh" start
   ensure_apt_lists
   local started name

@@ -9,8 +9,8 @@
  * today (src/render: JetStream domains, leaf node with its own user, env-var credentials,
  * monitoring on loopback, non-root users, read-only roots, every capability dropped).
  *
- * Not part of `npm test` (the file name does not match *.test.ts). Run as root:
- *   npx mocha --config test/e2e/mocharc.json
+ * Not part of `npm test` (the file name does not match *.test.ts). Run as root, inside the
+ * suite's network namespace: `npm run test:e2e` (e2e/in-netns.sh).
  * E2E_KEEP_ENGINE=1 leaves an engine the test started running.
  */
 import { strict as assert } from "assert";
