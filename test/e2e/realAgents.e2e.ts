@@ -106,7 +106,15 @@ const ERROR_BUS_SCRIPT = [
 ].join("\n");
 
 describe("e2e: the user's real agents in containers on both hosts, next to stubs that behave like them", function () {
-  this.bail(true);
+  // Each step needs the ones before it. Not mocha's bail: a bailing suite is skipped whole once
+  // any earlier suite of the run has failed, which would hide this one's results.
+  let failed: string | null = null;
+  beforeEach(function () {
+    if (failed !== null) throw new Error(`not run: the earlier step "${failed}" failed`);
+  });
+  afterEach(function () {
+    if (this.currentTest?.state === "failed") failed = this.currentTest.title;
+  });
   const startedAt = Date.now();
   let docker: DockerCli;
   let dockerHost = "";

@@ -1,12 +1,14 @@
 """nats-py's nats.errors, the classes the stand-in raises."""
 
+import asyncio
+
 
 class Error(Exception):
     def __str__(self):
         return self.args[0] if self.args else "nats: error"
 
 
-class TimeoutError(Error, __import__("asyncio").TimeoutError):  # noqa: A001 (nats-py's name)
+class TimeoutError(Error, asyncio.TimeoutError):  # noqa: A001 (nats-py's name)
     def __str__(self):
         return "nats: timeout"
 
