@@ -5,10 +5,11 @@
 # e2e/images/<name>/config (ENV, CMD, ENTRYPOINT, HEALTHCHECK, ...). e2e/images/<name>/rootfs/
 # is laid over the packages' files.
 #
-#   e2e/images.sh [nats] [redis] [agent-stub]     (default: all of IMAGE_NAMES)
+#   e2e/images.sh [nats] [redis] [agent-stub] [agent-real]   (default: IMAGE_NAMES; agent-real,
+#                                                  for test/e2e/realAgents.e2e.ts, is built when named)
 #   e2e/images.sh --fetch [NAME...]                only resolve and download the .deb files (no
-#                                                  engine): e2e/in-netns.sh does this while the
-#                                                  machine's network is still there
+#                                                  engine; default FETCH_NAMES): e2e/in-netns.sh does
+#                                                  this while the machine's network is still there
 #
 # Tags: ai-system-e2e/<name>:local. An image whose inputs (this script, e2e/images/<name>/, the
 # extra files, the exact Debian package versions) hash to the value in its
@@ -27,18 +28,23 @@ DEB_DIR="$E2E_CACHE/debs"
 BUILD_DIR="$E2E_CACHE/build"
 MULTIARCH="$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)"
 
-# Every image this script builds (the default of `images.sh` and of `images.sh --fetch`).
+# The images `images.sh` builds by default, and every image whose .deb files `--fetch` downloads
+# before the e2e enters its network namespace (agent-real is built only when a test names it).
 IMAGE_NAMES=(nats redis agent-stub)
+FETCH_NAMES=(nats redis agent-stub agent-real)
 
 # The packages each image is made of. Their library dependencies (Depends/Pre-Depends named
-# lib* or zlib1g, recursively, first alternative) are added automatically; maintainer scripts
+# lib*, zlib1g or python3-*, recursively, first alternative) are added automatically; maintainer scripts
 # never run, so nothing else of Debian's base system is needed.
 packages_for() {
   case "$1" in
     nats) echo "nats-server busybox-static" ;;
     redis) echo "redis-server redis-tools gosu busybox-static" ;;
     agent-stub) echo "python3-minimal python3.11-minimal libpython3.11-minimal libpython3.11-stdlib busybox-static" ;;
-    *) e2e_die "unknown image '$1' (known: nats redis agent-stub)" ;;
+    # What the user's LearningAdjusterAgent, MemoryOrchestratorService and UnifiedMemoryReasoningAgent
+    # import (agent-runtime-contract.md); their python3-* dependencies come with the closure.
+    agent-real) echo "python3-minimal python3.11-minimal libpython3.11-minimal libpython3.11-stdlib busybox-static python3-zmq python3-yaml python3-redis python3-psutil python3-pydantic python3-numpy" ;;
+    *) e2e_die "unknown image '$1' (known: nats redis agent-stub agent-real)" ;;
   esac
 }
 
@@ -48,6 +54,9 @@ extra_files_for() {
     # The group launcher where the production Dockerfiles put it, and the finder that lets it run
     # the stub as each agent's module (e2e/stub_modules.py).
     agent-stub) echo "$E2E_DIR/stub_agent.py:/opt/ai-system-e2e/stub_agent.py $E2E_DIR/netcheck.py:/usr/local/bin/netcheck $E2E_DIR/../launcher/group_launcher.py:/opt/ai-launcher/group_launcher.py $E2E_DIR/stub_modules.py:/usr/lib/python3/dist-packages/ai_system_e2e_stub_modules.py" ;;
+    # The launcher only: the agents' code (the fixture tree, and the stub for the stub agents) is
+    # bound at /app by the test, as the production images hold the monorepo at /app.
+    agent-real) echo "$E2E_DIR/../launcher/group_launcher.py:/opt/ai-launcher/group_launcher.py" ;;
     *) echo "" ;;
   esac
 }
@@ -76,7 +85,8 @@ ensure_apt_lists() {
 is_library_package() {
   case "$1" in
     lib*-bin | lib*-dev | libc-l10n) return 1 ;;
-    lib* | zlib1g) return 0 ;;
+    # Python modules a python3-* package imports (python3-redis -> python3-deprecated -> python3-wrapt).
+    lib* | zlib1g | python3-*) return 0 ;;
     *) return 1 ;;
   esac
 }
@@ -160,7 +170,7 @@ download_debs() { # download_debs package=version...  (skips files already in th
     [ -s "$(deb_file "${pv%%=*}" "${pv#*=}")" ] || want+=("$pv")
   done
   [ "${#want[@]}" -eq 0 ] && return 0
-  e2e_in_netns && e2e_die "not in $DEB_DIR: ${want[*]}; the e2e namespace has no network. e2e/in-netns.sh fetches the .deb files of IMAGE_NAMES before it enters it (images.sh --fetch): add the image there"
+  e2e_in_netns && e2e_die "not in $DEB_DIR: ${want[*]}; the e2e namespace has no network. e2e/in-netns.sh fetches the .deb files of FETCH_NAMES before it enters it (images.sh --fetch): add the image there"
   e2e_log "downloading ${#want[@]} package(s): ${want[*]}"
   (cd "$DEB_DIR" && apt-get download -qq -o APT::Sandbox::User=root "${want[@]}" >/dev/null) || e2e_die "apt-get download failed for: ${want[*]}"
 }
@@ -222,6 +232,13 @@ nogroup:x:65534:
 EOF
   printf 'passwd: files\ngroup: files\nshadow: files\nhosts: files dns\nnetworks: files\nservices: files\nprotocols: files\n' \
     >"$rootfs/etc/nsswitch.conf"
+  # The alternatives that libblas3's and liblapack3's maintainer scripts would register.
+  local alt
+  for alt in blas/libblas.so.3 lapack/liblapack.so.3; do
+    if [ -e "$rootfs/usr/lib/$MULTIARCH/$alt" ] && ! exists_in_rootfs "$rootfs/usr/lib/$MULTIARCH/${alt#*/}"; then
+      ln -s "$alt" "$rootfs/usr/lib/$MULTIARCH/${alt#*/}"
+    fi
+  done
   printf 'include /etc/ld.so.conf.d/*.conf\n' >"$rootfs/etc/ld.so.conf"
   mkdir -p "$rootfs/etc/ld.so.conf.d"
   ldconfig -r "$rootfs" 2>/dev/null || true
@@ -251,6 +268,22 @@ customize_redis() {
   in_rootfs "$rootfs" redis-server --version >/dev/null || e2e_die "redis-server does not run in its rootfs"
   in_rootfs "$rootfs" redis-cli --version >/dev/null || e2e_die "redis-cli does not run in its rootfs"
   # gosu itself needs /proc (it is checked for real by the entrypoint when a container starts).
+}
+
+customize_agent_real() {
+  local rootfs="$1"
+  # As in the production images: the writable directories owned by the agents' user, so Docker
+  # gives the named volumes mounted there that owner.
+  mkdir -p "$rootfs"/app/{logs,data,cache,models,config}
+  chown 10001:10001 "$rootfs"/app/{logs,data,cache,models}
+  exists_in_rootfs "$rootfs/usr/bin/python3" || ln -s python3.11 "$rootfs/usr/bin/python3"
+  ln -sf python3 "$rootfs/usr/bin/python"
+  # The Debian modules the real agents import, and the NATS stand-in (e2e/images/agent-real/rootfs).
+  # psutil reads /proc/stat at import, which the chroot lacks: only found here, imported in the container.
+  in_rootfs "$rootfs" python3 -c 'import zmq, yaml, redis, pydantic, numpy, nats, nats.aio.client, nats.aio.errors, nats.js.errors
+import importlib.util, json, http.server, urllib.request, subprocess, threading
+assert importlib.util.find_spec("psutil") is not None
+assert nats.aio.client.Client().is_closed is False' || e2e_die "python3 cannot import the real agents' Debian modules or the nats stand-in in its rootfs"
 }
 
 customize_agent_stub() {
@@ -361,7 +394,7 @@ main() {
   [ "$(id -u)" = 0 ] || e2e_die "images.sh must run as root (it chroots into the rootfs to test it)"
   if [ "${1:-}" = --fetch ]; then
     shift
-    if [ "$#" -gt 0 ]; then fetch "$@"; else fetch "${IMAGE_NAMES[@]}"; fi
+    if [ "$#" -gt 0 ]; then fetch "$@"; else fetch "${FETCH_NAMES[@]}"; fi
     return
   fi
   local names=("$@")

@@ -17,9 +17,16 @@ Which agents (first match wins):
                      <SNAKE_CASE_NAME>_HEALTH_PORT for each (the production plan's variables;
                      SNAKE_CASE as src/render/names.ts agentEnvName: NLUAgent -> NLU_AGENT)
 
-Run by the group launcher (AGENT_NAME set, through e2e/stub_modules.py) it serves that one agent;
+Run by the group launcher (AGENT_NAME set, through e2e/stub_modules.py or as a module of the
+config root) it serves that one agent;
   STUB_REAL_HTTP_AGENTS       those agents serve HTTP on port + 2, as the user's BaseAgent does
+  STUB_AUTO_PORT_AGENTS       those agents take the first port from 5000 that binds on localhost
+                              (BaseAgent._find_available_port without a `port=` keyword), its
+                              + 1 and HTTP on its + 2, whatever the config says
   STUB_CRASH_AT_START_AGENTS  those agents exit 3 at start, as agents whose imports fail
+  STUB_CRASH_LATER_AGENTS     those agents exit 3 STUB_CRASH_AFTER_SECONDS (default 15) after
+                              their start, once per STUB_STATE_DIR (default /app/data: a marker
+                              file <agent>.crashed there keeps the next run up)
 
 Other settings:
   STUB_HEALTH_DELAY_SECONDS  seconds before /health turns 200 (default 2)
@@ -132,6 +139,22 @@ def agents_from_names(names_text, environ):
     return agents
 
 
+def find_available_port(start=5000, attempts=100):
+    """The user's BaseAgent._find_available_port (common/core/base_agent.py:239-265)."""
+    import socket
+
+    for port in range(start, start + attempts):
+        try:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(("localhost", port))
+            sock.close()
+            return port
+        except OSError:
+            continue
+    raise OSError("no available port in %d-%d" % (start, start + attempts))
+
+
 def _names(environ, variable):
     return {n.strip() for n in environ.get(variable, "").split(",") if n.strip()}
 
@@ -151,7 +174,10 @@ def load_agents(environ):
         agents = [a for a in agents if a["name"] == only]
         if not agents:
             raise ConfigError("AGENT_NAME %s is not among the agents" % only)
-        if only in _names(environ, "STUB_REAL_HTTP_AGENTS"):
+        if only in _names(environ, "STUB_AUTO_PORT_AGENTS"):
+            port = find_available_port()
+            agents[0].update(port=port, healthCheckPort=port + 1, httpHealthPort=port + 2)
+        elif only in _names(environ, "STUB_REAL_HTTP_AGENTS"):
             agents[0]["httpHealthPort"] = agents[0]["port"] + 2
     names, owners = set(), {}
     for agent in agents:
@@ -292,6 +318,18 @@ def float_env(environ, name, default):
     return value
 
 
+def crash_later(environ):
+    """(marker file, seconds) when this agent is to crash later in this run, else None."""
+    name = environ.get("AGENT_NAME", "").strip()
+    if name not in _names(environ, "STUB_CRASH_LATER_AGENTS"):
+        return None
+    marker = os.path.join(environ.get("STUB_STATE_DIR", "/app/data"), "%s.crashed" % name)
+    if os.path.exists(marker):
+        log("agent %s: crashed once already (%s): staying up" % (name, marker))
+        return None
+    return marker, float_env(environ, "STUB_CRASH_AFTER_SECONDS", "15")
+
+
 async def serve(environ):
     agents = load_agents(environ)
     if environ.get("AGENT_NAME", "").strip() in _names(environ, "STUB_CRASH_AT_START_AGENTS"):
@@ -308,7 +346,22 @@ async def serve(environ):
     log("starting %d agent(s) from %s" % (len(agents), "GROUP_AGENTS_JSON" if environ.get("GROUP_AGENTS_JSON", "").strip() else "AGENT_NAMES"))
     await group.start()
     loop.call_later(delay, group.mark_ready)
+    crash = crash_later(environ)
+    if crash is not None:
+        marker, after = crash
+
+        def crash_now():
+            group.crash_marker = marker
+            stop.set()
+
+        loop.call_later(after, crash_now)
     await stop.wait()
+    marker = getattr(group, "crash_marker", None)
+    if marker is not None:
+        with open(marker, "w") as handle:
+            handle.write("crashed once\n")
+        print("RuntimeError: stub crash %gs after start (STUB_CRASH_LATER_AGENTS)" % crash[1], file=sys.stderr, flush=True)
+        raise SystemExit(3)
     await group.close()
     log("stopped")
 

@@ -29,6 +29,8 @@ export interface OverrideOptions {
   readonly cpuCount: number;
   /** Local image per `ai-system.role` label. */
   readonly images: Readonly<Record<"nats" | "volume-init" | "redis" | "agent-group", string>>;
+  /** The stub behaviour variables for the group services (default STUB_BEHAVIOUR). */
+  readonly stubBehaviour?: Readonly<Record<string, string>>;
 }
 
 export interface OverrideResult {
@@ -137,14 +139,15 @@ export function e2eOverride(machineText: string, networkText: string, o: Overrid
   }
   if (testAccess.length > 0) changes.push(`ports ${testAccess.join(", ")} published [the test's NATS and Redis clients connect from outside the engine's networks]`);
   const launched: string[] = [];
+  const stubBehaviour = o.stubBehaviour ?? STUB_BEHAVIOUR;
   for (const [key, s] of Object.entries(services)) {
     if (s.labels?.["ai-system.role"] !== "agent-group") continue;
     s.command = ["python3", LAUNCHER_IMAGE_PATH];
-    s.environment = { ...s.environment, ...STUB_BEHAVIOUR };
+    s.environment = { ...s.environment, ...stubBehaviour };
     launched.push(key);
   }
   changes.push(
-    `${Object.entries(STUB_BEHAVIOUR).map(([k, v]) => `${k}=${v}`).join(" ")} in the group services [stubs that behave like the real code: BaseAgent's HTTP on port + 2, an optional agent whose imports fail]`,
+    `${Object.entries(stubBehaviour).map(([k, v]) => `${k}=${v}`).join(" ")} in the group services [stubs that behave like the real code (e2e/stub_agent.py): BaseAgent's HTTP on port + 2, auto-picked ports, agents that crash]`,
   );
   if (launched.length > 0) {
     changes.push(

@@ -1,3 +1,0 @@
-class ErrConnectionClosed(Exception): pass
-class ErrTimeout(Exception): pass
-class ErrNoServers(Exception): pass
