@@ -62,8 +62,8 @@ export function preflightAgents(
   gate: HealthGate = DEFAULT_HEALTH_GATE,
   everyone: readonly AgentSpec[] = agents,
   files: PythonFiles = new PythonFiles(configRoot),
+  resolver: ModuleResolver = new ModuleResolver(configRoot),
 ): Preflight {
-  const resolver = new ModuleResolver(configRoot);
   const scripts = agents.map((a) => normalised(a.scriptPath));
   if (agents.length > 0 && !scripts.some((f) => resolver.entry(f) === "file")) {
     return {
