@@ -31,6 +31,7 @@ export type FindingCode =
   | "vram-over-capacity"
   | "host-port-clash"
   | "group-cycle"
+  | "cpu-only-group"
   // group images (src/images/readImageInputs.ts)
   | "missing-requirements"
   | "stale-requirements"
