@@ -5,8 +5,11 @@
  * call it, so they refuse the same configs for the same reasons with the same messages.
  *
  *   settings -> plan (refused on an error finding or no container) -> group images -> render -> hardening
+ *
+ * Every list of findings it returns is in the one order (sortFindings: errors first, root causes
+ * before what they cause), so the targets print them alike.
  */
-import { Finding, finding, formatFinding } from "../config/finding";
+import { Finding, finding, formatFinding, sortFindings } from "../config/finding";
 import { Machine } from "../config/machine";
 import { SourceLocation } from "../config/sourceLocation";
 import { Environment } from "../config/substituteEnvironment";
@@ -105,7 +108,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareO
   const planRefused = planRefusal(plan);
   if (planRefused !== null) return refused("plan", plan.findings, planRefused);
   const images = resolveGroupImages({ plan, configRoot: settings.configRoot, images: settings.images, env: planEnvironment(settings) });
-  if (!images.ok) return refused("images", [...plan.findings, ...images.problems], imageRefusal(machine, settings.configRoot, images.problems));
+  if (!images.ok) return refused("images", sortFindings([...plan.findings, ...images.problems]), imageRefusal(machine, settings.configRoot, images.problems));
   const rendered = renderMachine(plan, settings, images.images);
   if (!rendered.ok) {
     const [only] = rendered.findings;
@@ -113,7 +116,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareO
       rendered.findings.length === 1 && only !== undefined
         ? `The ${machine} plan cannot be deployed: ${only.message}`
         : [`The ${machine} plan cannot be deployed:`, ...rendered.findings.map(formatFinding)].join("\n");
-    return refused("render", [...plan.findings, ...rendered.findings], text);
+    return refused("render", sortFindings([...plan.findings, ...rendered.findings]), text);
   }
   const spec = rendered.spec;
   const hardening = machineHardening(spec);
@@ -121,7 +124,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan): PrepareO
   if (failures.length > 0) {
     return refused(
       "hardening",
-      [...plan.findings, ...failures],
+      sortFindings([...plan.findings, ...failures]),
       [`The ${machine} containers fail hardening checks; nothing was deployed:`, ...failures.map((f) => f.message)].join("\n"),
       hardening,
     );
