@@ -14,6 +14,7 @@ import { findPortClashes } from "./portClashes";
 import { checkHost, HostOptions } from "./hostChecks";
 import { soundAgents } from "../requirements/soundAgents";
 import { preflightAgents } from "./preflight";
+import { buildContextLinks } from "./buildContextLinks";
 import { PythonFiles } from "../python/pythonFiles";
 import { ImportScanner } from "../requirements/importScanner";
 import { ModuleResolver } from "../requirements/moduleResolver";
@@ -97,6 +98,8 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
   appendAll(findings, host.findings);
   const preflight = preflightAgents(config.configRoot, config.agents, containers, options.healthGate ?? DEFAULT_HEALTH_GATE, [...config.agents, ...peer.config.agents], pythonFiles, resolver);
   appendAll(findings, preflight.findings);
+  // A root holding configuration only (the bundled one) has no tree of code to build from.
+  if (preflight.skipped === null) appendAll(findings, buildContextLinks(config.configRoot, (options.host ?? UNKNOWN_HOST).imageMode));
 
   return {
     machine,

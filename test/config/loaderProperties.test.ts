@@ -122,6 +122,8 @@ const FINDING_CODES: Readonly<Record<FindingCode, true>> = {
   "hardening-check": true,
   "compose-export": true,
   "internal-error": true,
+  "broken-module": true,
+  "outside-link": true,
   "broken-import": true,
 };
 const SEVERITIES = new Set(["error", "warning", "info"]);
