@@ -1,5 +1,5 @@
 import { PROJECT_ROOT } from "../projectRoot";
-import { Finding, hasErrors, reportedFindings } from "../config/finding";
+import { Finding, hasErrors, reportedFindings, sortFindings } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { hostOptions } from "../program/hostOptions";
@@ -57,7 +57,7 @@ export function runPlanCommand(argv: readonly string[], env: Environment): Comma
   // The same step compose, report and the Pulumi program take, so plan refuses what they refuse.
   const outcome = prepareProjectMachine(PROJECT_ROOT, machine, configRoot, { plan });
   const planned = new Set(plan.findings);
-  const findings: Finding[] = [...plan.findings, ...outcome.findings.filter((f) => !planned.has(f))];
+  const findings: Finding[] = sortFindings([...plan.findings, ...outcome.findings.filter((f) => !planned.has(f))]);
   const exitCode = hasErrors(findings) ? 1 : 0;
   if (json) return { exitCode, stdout: `${JSON.stringify({ ...planToJson(plan), findings: reportedFindings(findings) }, null, 2)}\n`, stderr: "" };
   return { exitCode, stdout: `${planToText(plan, hardeningSummary(outcome), findings, outcome.ok ? [startIntervalNote(outcome.settings)] : [])}\n`, stderr: "" };

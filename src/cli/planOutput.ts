@@ -133,12 +133,14 @@ export function planToText(
     // `*` marks the agents that gate the container's health.
     const crows: string[][] = [["wave", "container", "gpu", "cpus", "memory", "waits for", "agents (* gates health)"]];
     for (const c of plan.containers) {
-      const gpu = c.gpu ? `${c.gpu.vramMb} MiB on ${c.gpu.deviceIds.join(",")}` : "-";
+      const gpu = c.gpu ? `${c.gpu.vramMb} MiB on ${c.gpu.deviceIds.join(",")}` : "CPU only";
       const agents = c.agents.map((a) => (c.gatingAgents.includes(a.name) ? `${a.name}*` : a.name)).join(", ");
       crows.push([String(c.wave), c.name, gpu, String(c.cpus), `${c.memoryMb} MiB`, c.dependsOn.join(", ") || "-", agents]);
     }
     appendAll(out, table(crows));
     out.push(`VRAM: ${plan.vram.allocatedMb} of ${plan.vram.capacityMb} MiB allocated (${plan.vram.headroomMb} MiB headroom)`);
+    const cpuOnly = plan.containers.filter((c) => c.gpu === null).map((c) => c.name);
+    out.push(`CPU only (no gpu: setting): ${cpuOnly.length === 0 ? "no container" : cpuOnly.join(", ")}`);
     const memory = plan.memory.capacityMb === null ? "hostMemoryMb not set, not checked" : `of ${plan.memory.capacityMb} MB (hostMemoryMb)`;
     out.push(`Memory: ${plan.memory.allocatedMb} MB of container limits (groups and ${plan.memory.infrastructureMb} MB for NATS and Redis), ${memory}; host platform ${plan.platform}`);
     const audio = plan.containers.filter((c) => c.audioAgents.length > 0);

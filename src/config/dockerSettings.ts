@@ -2,6 +2,7 @@ import { appendAll } from "./appendAll";
 import { DockerDefaults, DockerGroupSpec } from "./effectiveConfig";
 import { Finding, finding } from "./finding";
 import { Machine } from "./machine";
+import { containerNameOf } from "./dockerGroupName";
 import { dockerDefaultsSchema, dockerGroupSchema, parseWithFindings } from "./schemas";
 import { SourceLocation } from "./sourceLocation";
 import { mapEntries, YMap } from "./yamlTree";
@@ -15,8 +16,6 @@ export const BUILTIN_DOCKER_DEFAULTS: DockerDefaults = {
   allowVramOvercommit: false,
 };
 
-/** Docker group names become container and DNS names: keep them DNS-safe. */
-const GROUP_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export interface DockerSettings {
   readonly defaults: DockerDefaults;
@@ -53,17 +52,35 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
   }
   if (!mine) return { defaults, groups: null, source: null, findings };
   if (mine.value.kind !== "map") {
-    findings.push(finding("error", "invalid-value", `docker_groups.${machine} must map group names to {agents, gpu, cpus, memory_mb, shm_mb}`, mine.keyLoc));
+    findings.push(finding("error", "invalid-value", `docker_groups.${machine} must map group names to {description, agents, gpu, cpus, memory_mb, shm_mb}`, mine.keyLoc));
     return { defaults, groups: [], source: mine.keyLoc, findings };
   }
 
   const groups: DockerGroupSpec[] = [];
-  for (const [name, entry] of mapEntries(mine.value)) {
-    if (!GROUP_NAME.test(name)) {
-      findings.push(finding("error", "invalid-value", `docker group name "${name}" must be lowercase letters, digits and dashes (it becomes a container and DNS name)`, entry.keyLoc));
+  // Container name -> the group written first under it, so two spellings of one name are refused.
+  const written = new Map<string, { group: string; at: SourceLocation }>();
+  for (const [group, entry] of mapEntries(mine.value)) {
+    const name = containerNameOf(group);
+    if (name === null) {
+      findings.push(
+        finding("error", "invalid-value", `docker group name "${group}" must be lowercase letters, digits, dashes and underscores (it becomes a container and DNS name, with _ as -)`, entry.keyLoc),
+      );
       continue;
     }
-    const parsed = parseWithFindings(dockerGroupSchema, entry.value, `docker group ${name}`, entry.keyLoc);
+    const first = written.get(name);
+    if (first !== undefined) {
+      findings.push(
+        finding(
+          "error",
+          "invalid-value",
+          `docker groups ${first.group} (${first.at.file}:${first.at.line}) and ${group} of ${machine} both become container ${name}; rename or merge one of them`,
+          entry.keyLoc,
+        ),
+      );
+      continue;
+    }
+    written.set(name, { group, at: entry.keyLoc });
+    const parsed = parseWithFindings(dockerGroupSchema, entry.value, `docker group ${group}`, entry.keyLoc);
     if (!parsed.ok) {
       appendAll(findings, parsed.findings);
       continue;
@@ -73,6 +90,8 @@ export function readDockerSettings(root: YMap, machine: Machine): DockerSettings
     const agentSources = agentsNode?.kind === "seq" ? agentsNode.items.map((i) => i.loc) : [];
     groups.push({
       name,
+      ...(name === group ? {} : { writtenAs: group }),
+      ...(g.description === undefined || g.description === null ? {} : { description: g.description }),
       agents: g.agents,
       gpu: g.gpu ? { vramMb: g.gpu.vram_mb, deviceIds: g.gpu.device_ids } : null,
       cpus: g.cpus ?? defaults.cpus,

@@ -37,7 +37,11 @@ export interface GpuRequest {
 
 /** One container group from `docker_groups.<machine>.<group>`. */
 export interface DockerGroupSpec {
+  /** The container name (dockerGroupName.ts: `vision_dream_gpu` is container `vision-dream-gpu`). */
   readonly name: string;
+  /** The key as written, when it differs from `name`. */
+  readonly writtenAs?: string;
+  readonly description?: string;
   readonly agents: readonly string[];
   readonly gpu: GpuRequest | null;
   readonly cpus: number;

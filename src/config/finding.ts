@@ -31,6 +31,7 @@ export type FindingCode =
   | "vram-over-capacity"
   | "host-port-clash"
   | "group-cycle"
+  | "cpu-only-group"
   // group images (src/images/readImageInputs.ts)
   | "missing-requirements"
   | "stale-requirements"
@@ -44,6 +45,9 @@ export type FindingCode =
   | "bad-relative-import"
   | "python-syntax"
   // preflight (src/plan/preflight.ts), besides missing-script and python-syntax above
+  | "broken-module"
+  // a symbolic link of the build context that leaves it or dangles (src/plan/buildContextLinks.ts)
+  | "outside-link"
   | "broken-import"
   // rendering the containers (src/render/machineSpec.ts)
   | "render"
@@ -81,11 +85,69 @@ export function finding(
 
 const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Errors first, then by file, line and code, so output is stable across runs. */
+/**
+ * Root causes first: a finding of a lower rank can cause those of higher ranks, never the other
+ * way round. A file that cannot be read or parsed (0) empties whatever it defines; a wrong value
+ * (1) drops an agent or a group; the agent graph (2) and the container plan (3) build on both; a
+ * monorepo module that does not compile (4) stops every agent importing it (5); the host (6), the
+ * images (7) and rendering, hardening and the compose export (8) come last.
+ */
+const CAUSE_RANK: Readonly<Record<FindingCode, number>> = {
+  "yaml-syntax": 0,
+  "missing-file": 0,
+  "include-cycle": 0,
+  "unreadable-file": 0,
+  "outside-link": 0,
+  "invalid-value": 1,
+  "undefined-variable": 1,
+  "unknown-machine": 1,
+  "unknown-group": 1,
+  "unknown-agent-override": 1,
+  "duplicate-agent": 1,
+  "unknown-dependency": 2,
+  "dependency-cycle": 2,
+  "cross-machine-dependency": 2,
+  "port-clash": 2,
+  "no-container-plan": 3,
+  "unassigned-agent": 3,
+  "duplicate-assignment": 3,
+  "unknown-agent-in-group": 3,
+  "vram-over-capacity": 3,
+  "host-port-clash": 3,
+  "group-cycle": 3,
+  "cpu-only-group": 3,
+  "broken-module": 4,
+  "missing-script": 5,
+  "python-syntax": 5,
+  "broken-import": 5,
+  "script-outside-root": 5,
+  "unresolved-module": 5,
+  "bad-relative-import": 5,
+  "memory-over-capacity": 6,
+  "memory-budget-unknown": 6,
+  "gpu-device-selection": 6,
+  "image-store": 6,
+  "missing-requirements": 7,
+  "stale-requirements": 7,
+  "missing-dockerignore": 7,
+  "invalid-system-package": 7,
+  render: 8,
+  "hardening-check": 8,
+  "compose-export": 8,
+  "internal-error": 8,
+  "more-findings": 9,
+};
+
+/**
+ * The one order of findings in every output (plan, report, compose, Pulumi: src/pipeline/
+ * prepareMachine.ts orders what it returns with it): errors first, then root causes before what
+ * they cause (CAUSE_RANK), then by file, line and code, so output is stable across runs.
+ */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return [...findings].sort(
     (a, b) =>
       severityRank[a.severity] - severityRank[b.severity] ||
+      CAUSE_RANK[a.code] - CAUSE_RANK[b.code] ||
       ordinal(a.file, b.file) ||
       a.line - b.line ||
       ordinal(a.code, b.code) ||

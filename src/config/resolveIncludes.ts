@@ -3,6 +3,7 @@ import * as path from "path";
 import { MissingFile, ReadCache, readConfigFile } from "./configFiles";
 import { deepMerge } from "./deepMerge";
 import { Finding, finding } from "./finding";
+import { legacyDockerGroups } from "./legacyDockerGroups";
 import { YMap, YNode } from "./yamlTree";
 
 /**
@@ -40,12 +41,15 @@ export function readWithIncludes(
     findings.push(finding("error", "invalid-value", `${relative} must be a YAML mapping at the top level; wrap its content in keys`, read.tree.loc));
     return { tree: { kind: "map", entries: new Map(), loc: read.tree.loc }, findings, files, exists: read.exists };
   }
-  const includeEntry = read.tree.entries.get("include");
-  if (!includeEntry) return { tree: read.tree, findings, files, exists: read.exists };
+  // A machine's legacy file writes its container groups without the machine level.
+  const own = legacyDockerGroups(relative, read.tree);
+  appendAll(findings, own.findings);
+  const includeEntry = own.tree.entries.get("include");
+  if (!includeEntry) return { tree: own.tree, findings, files, exists: read.exists };
 
-  const entries = new Map(read.tree.entries);
+  const entries = new Map(own.tree.entries);
   entries.delete("include");
-  let tree: YNode = { kind: "map", entries, loc: read.tree.loc } satisfies YMap;
+  let tree: YNode = { kind: "map", entries, loc: own.tree.loc } satisfies YMap;
   const includeItems = includeEntry.value.kind === "seq" ? includeEntry.value.items : [includeEntry.value];
   for (const item of includeItems) {
     if (item.kind !== "scalar" || typeof item.value !== "string" || item.value.trim() === "") {

@@ -50,6 +50,8 @@ export const IMAGE_REFERENCE =
 const imageReference = z.string().trim().max(255).regex(IMAGE_REFERENCE);
 
 export const dockerGroupSchema = z.strictObject({
+  /** What the group is for (the user's own files say it); shown in the plan. */
+  description: z.string().nullable().optional(),
   agents: nullableList(z.string().min(1)),
   gpu: z
     .strictObject({
@@ -86,6 +88,7 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   dependencies: "list agent names, e.g. [ServiceRegistry]",
   config: "make config a mapping of settings",
   agents: "list agent names of this machine, e.g. [ServiceRegistry]",
+  description: "write description as one line of text saying what the group is for",
   gpu: "write gpu: null, or gpu: {vram_mb: 4096, device_ids: [\"0\"]}",
   vram_mb: "set vram_mb to a positive whole number of MiB",
   device_ids: 'list explicit GPU ids (indexes or GPU-/MIG- UUIDs; not "all"), e.g. ["0"]',

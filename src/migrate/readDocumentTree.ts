@@ -1,8 +1,10 @@
 import { appendAll } from "../config/appendAll";
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, visit, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Pair, parseDocument, Scalar, visit, YAMLMap } from "yaml";
 import { PC2_SERVICES_LIST } from "../config/agentEntries";
+import { legacyFileMachine } from "../config/legacyDockerGroups";
+import { MACHINES } from "../config/machine";
 import { listToAgentGroup } from "./listToAgentGroup";
 import { keyName, mergeDocumentMaps } from "./mergeDocumentNodes";
 
@@ -65,6 +67,8 @@ export function readDocumentTree(configRoot: string, relative: string, chain: re
       own.items.push(new Pair(pair.key, converted.group ?? new YAMLMap()));
     } else if (name === PC2_SERVICES_LIST && !(isScalar(pair.value) && pair.value.value === null) && pair.value !== null) {
       problems.push(`${relative}: ${PC2_SERVICES_LIST} must be a list of agents; fix it, then migrate again`);
+    } else if (name === "docker_groups") {
+      own.items.push(withMachineLevel(pair, relative));
     } else {
       own.items.push(pair);
     }
@@ -101,3 +105,21 @@ function withoutListIfReplaced(base: YAMLMap, override: YAMLMap): YAMLMap {
   return copy;
 }
 
+
+/**
+ * A machine's legacy file writes its container groups without the machine level
+ * (src/config/legacyDockerGroups.ts); in the one v3 file they go under `docker_groups.<machine>`,
+ * names and values as written (the loader maps `vision_dream_gpu` to container `vision-dream-gpu`
+ * in either layout). A block already keyed by machine stays as it is; a mixed one the loader
+ * check has refused before this runs.
+ */
+function withMachineLevel(pair: Pair, relative: string): Pair {
+  const machine = legacyFileMachine(relative);
+  if (machine === null || !isMap(pair.value) || pair.value.items.length === 0) return pair;
+  if ((pair.value.items as Pair[]).some((p) => (MACHINES as readonly string[]).includes(keyName(p)))) return pair;
+  const key = new Scalar(machine);
+  key.commentBefore = ` Container groups of ${relative}, which names no machine: it is ${machine}'s file.`;
+  const groups = new YAMLMap();
+  groups.items.push(new Pair(key, pair.value));
+  return new Pair(pair.key, groups);
+}

@@ -5,8 +5,11 @@
  * call it, so they refuse the same configs for the same reasons with the same messages.
  *
  *   settings -> plan (refused on an error finding or no container) -> group images -> render -> hardening
+ *
+ * Every list of findings it returns is in the one order (sortFindings: errors first, root causes
+ * before what they cause), so the targets print them alike.
  */
-import { Finding, finding, formatFinding, formatFindings, internalError, reportedFindings } from "../config/finding";
+import { Finding, finding, formatFinding, formatFindings, internalError, reportedFindings, sortFindings } from "../config/finding";
 import { Machine } from "../config/machine";
 import { Environment } from "../config/substituteEnvironment";
 import { ContainerReport } from "../hardening/evaluate";
@@ -107,10 +110,10 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConf
   const planRefused = planRefusal(plan);
   if (planRefused !== null) return refused("plan", plan.findings, planRefused);
   const images = resolveGroupImages({ plan, configRoot: settings.configRoot, images: settings.images, env: planEnvironment(settings) });
-  if (!images.ok) return refused("images", [...plan.findings, ...images.problems], imageRefusal(machine, settings.configRoot, images.problems));
+  if (!images.ok) return refused("images", sortFindings([...plan.findings, ...images.problems]), imageRefusal(machine, settings.configRoot, images.problems));
   const config = givenConfigFiles === undefined ? readConfigDirectory(settings.hostConfigDir) : { files: givenConfigFiles, findings: [] };
   if (config.findings.length > 0) {
-    return refused("render", [...plan.findings, ...config.findings], [`The ${machine} config files cannot be delivered:`, ...config.findings.map(formatFinding)].join("\n"));
+    return refused("render", sortFindings([...plan.findings, ...config.findings]), [`The ${machine} config files cannot be delivered:`, ...config.findings.map(formatFinding)].join("\n"));
   }
   const rendered = renderMachine(plan, settings, config.files, images.images);
   if (!rendered.ok) {
@@ -119,7 +122,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConf
       rendered.findings.length === 1 && only !== undefined
         ? `The ${machine} plan cannot be deployed: ${only.message}`
         : [`The ${machine} plan cannot be deployed:`, ...formatFindings(rendered.findings)].join("\n");
-    return refused("render", [...plan.findings, ...rendered.findings], text);
+    return refused("render", sortFindings([...plan.findings, ...rendered.findings]), text);
   }
   const spec = rendered.spec;
   const hardening = machineHardening(spec);
@@ -127,7 +130,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConf
   if (failures.length > 0) {
     return refused(
       "hardening",
-      [...plan.findings, ...failures],
+      sortFindings([...plan.findings, ...failures]),
       [`The ${machine} containers fail hardening checks; nothing was deployed:`, ...reportedFindings(failures).map((f) => f.message)].join("\n"),
       hardening,
     );

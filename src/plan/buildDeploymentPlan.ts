@@ -14,6 +14,10 @@ import { findPortClashes } from "./portClashes";
 import { checkHost, HostOptions } from "./hostChecks";
 import { soundAgents } from "../requirements/soundAgents";
 import { preflightAgents } from "./preflight";
+import { buildContextLinks } from "./buildContextLinks";
+import { PythonFiles } from "../python/pythonFiles";
+import { ImportScanner } from "../requirements/importScanner";
+import { ModuleResolver } from "../requirements/moduleResolver";
 
 /** What each host's GPU holds when neither the machine override nor the stack says (the contract's hosts table). */
 export const DEFAULT_VRAM_GB: Readonly<Record<Machine, number>> = { mainpc: 24, pc2: 12 };
@@ -63,6 +67,10 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
     capacitySource,
   };
 
+  // One parse of each Python file per plan: the sound-library scan and the preflight share it.
+  const resolver = new ModuleResolver(config.configRoot);
+  const pythonFiles = new PythonFiles(config.configRoot);
+
   let containers: DeploymentPlan["containers"] = [];
   let waves = 0;
   let longestPath = 0;
@@ -79,7 +87,7 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
       ),
     );
   } else {
-    const soundAgentNames = soundAgents(config.configRoot, config.agents);
+    const soundAgentNames = soundAgents(config.configRoot, config.agents, new ImportScanner(resolver, pythonFiles));
     const planned = planContainers({ machine, groups: config.dockerGroups, agents: config.agents, peerAgents: peer.config.agents, vram, soundAgents: soundAgentNames, healthGate: options.healthGate ?? DEFAULT_HEALTH_GATE });
     appendAll(findings, planned.findings);
     ({ containers, waves, longestPath } = planned);
@@ -88,8 +96,10 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
 
   const host = checkHost(machine, containers, options.host ?? UNKNOWN_HOST);
   appendAll(findings, host.findings);
-  const preflight = preflightAgents(config.configRoot, config.agents, containers, options.healthGate ?? DEFAULT_HEALTH_GATE, [...config.agents, ...peer.config.agents]);
+  const preflight = preflightAgents(config.configRoot, config.agents, containers, options.healthGate ?? DEFAULT_HEALTH_GATE, [...config.agents, ...peer.config.agents], pythonFiles, resolver);
   appendAll(findings, preflight.findings);
+  // A root holding configuration only (the bundled one) has no tree of code to build from.
+  if (preflight.skipped === null) appendAll(findings, buildContextLinks(config.configRoot, (options.host ?? UNKNOWN_HOST).imageMode));
 
   return {
     machine,

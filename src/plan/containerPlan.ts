@@ -110,7 +110,7 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
     for (const name of group.publish) {
       if (!members.get(group.name)!.some((a) => a.name === name)) {
         findings.push(
-          finding("error", "invalid-value", `docker group ${group.name} publishes ${name}, which is not one of its agents; list agents of docker_groups.${machine}.${group.name}.agents, or write publish: true`, group.source),
+          finding("error", "invalid-value", `docker group ${group.name} publishes ${name}, which is not one of its agents; list agents of docker_groups.${machine}.${group.writtenAs ?? group.name}.agents, or write publish: true`, group.source),
         );
       }
     }
@@ -144,6 +144,21 @@ export function planContainers(input: ContainerPlanInput): ContainerPlanResult {
     appendAll(findings, findPortClashes({ description: `container ${container.name}`, agents: container.agents }));
   }
   appendAll(findings, findHostPortClashes(machine, containers));
+
+  // The user's own groups say GPU in their names (`vision_dream_gpu`) without a `gpu:` setting.
+  for (const group of input.groups) {
+    const written = group.writtenAs ?? group.name;
+    if (group.gpu === null && written.split(/[-_]/).includes("gpu")) {
+      findings.push(
+        finding(
+          "warning",
+          "cpu-only-group",
+          `docker group ${written} has no gpu: setting, so container ${group.name} runs on CPU only although its name says GPU; add gpu: {vram_mb: <MiB>, device_ids: ["0"]} if its agents need the GPU`,
+          group.source,
+        ),
+      );
+    }
+  }
 
   const allocatedMb = containers.reduce((sum, c) => sum + (c.gpu?.vramMb ?? 0), 0);
   const { capacityMb, headroomMb, allowOvercommit } = input.vram;

@@ -1,4 +1,5 @@
 import { AgentSpec } from "../config/effectiveConfig";
+import { appendAll } from "../config/appendAll";
 import { Finding, finding } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { PythonFiles } from "../python/pythonFiles";
@@ -15,6 +16,8 @@ export interface AgentProblem {
   readonly file: string;
   readonly line: number;
   readonly message: string;
+  /** For a broken-import: the monorepo module that does not compile (the root cause), else absent. */
+  readonly brokenModule?: { readonly file: string; readonly line: number; readonly error: string };
 }
 
 export interface AgentPreflight {
@@ -62,8 +65,8 @@ export function preflightAgents(
   gate: HealthGate = DEFAULT_HEALTH_GATE,
   everyone: readonly AgentSpec[] = agents,
   files: PythonFiles = new PythonFiles(configRoot),
+  resolver: ModuleResolver = new ModuleResolver(configRoot),
 ): Preflight {
-  const resolver = new ModuleResolver(configRoot);
   const scripts = agents.map((a) => normalised(a.scriptPath));
   if (agents.length > 0 && !scripts.some((f) => resolver.entry(f) === "file")) {
     return {
@@ -79,6 +82,7 @@ export function preflightAgents(
   for (const c of containers) for (const a of c.agents) containerOf.set(a.name, c);
   const result: AgentPreflight[] = [];
   const findings: Finding[] = [];
+  const stopped: StoppedAgent[] = [];
 
   for (const agent of agents) {
     const home = containerOf.get(agent.name);
@@ -100,8 +104,12 @@ export function preflightAgents(
           : agent.required
             ? `${agent.name} gates nothing under healthGate ${gate}, so ${where} still becomes healthy, but it is required: its launcher exits when it dies and Docker restarts ${where}`
             : `${agent.name} is optional and gates nothing${gate === DEFAULT_HEALTH_GATE ? "" : ` under healthGate ${gate}`}, so ${where} still starts without it`;
-    findings.push(finding(gates.length === 0 ? "warning" : "error", problem.code, `${problem.message}; ${consequence}`, problem));
+    const severity = gates.length === 0 ? "warning" : "error";
+    findings.push(finding(severity, problem.code, `${problem.message}; ${consequence}`, problem));
+    if (problem.brokenModule !== undefined) stopped.push({ agent: agent.name, module: problem.brokenModule, severity });
   }
+
+  appendAll(findings, brokenModules(stopped));
 
   const broken = new Set(result.filter((a) => a.readiness !== "ready").map((a) => a.name));
   // The container's own gatingAgents, so what never becomes healthy is what its healthcheck waits for.
@@ -119,6 +127,41 @@ export function preflightAgents(
     wavesNeverCreated,
     findings,
   };
+}
+
+/** An agent stopped by a module that does not compile, with the severity of the agent's own finding. */
+interface StoppedAgent {
+  readonly agent: string;
+  readonly module: NonNullable<AgentProblem["brokenModule"]>;
+  readonly severity: Finding["severity"];
+}
+
+/**
+ * One root-cause finding per monorepo module that does not compile and that agents import at
+ * start-up, at the module's own first error, naming the agents it stops; an error when one of
+ * those agents' findings is. The ordering (sortFindings) puts it before their broken-import
+ * findings, so the reader meets the one file to fix before the findings it causes.
+ */
+function brokenModules(stopped: readonly StoppedAgent[]): Finding[] {
+  const byFile = new Map<string, StoppedAgent[]>();
+  for (const s of stopped) {
+    const same = byFile.get(s.module.file);
+    if (same === undefined) byFile.set(s.module.file, [s]);
+    else same.push(s);
+  }
+  return [...byFile.entries()]
+    .sort(([a], [b]) => ordinal(a, b))
+    .map(([file, agents]) => {
+      const { line, error } = agents[0]!.module;
+      const names = agents.map((a) => a.agent);
+      const count = names.length === 1 ? "1 agent imports" : `${names.length} agents import`;
+      return finding(
+        agents.some((a) => a.severity === "error") ? "error" : "warning",
+        "broken-module",
+        `${file} does not compile (Python 3.11): ${error}; ${count} it at start-up and cannot start (${names.join(", ")}): fix this file first`,
+        { file, line },
+      );
+    });
 }
 
 function normalised(scriptPath: string): string {
@@ -160,7 +203,8 @@ function brokenImport(agent: string, script: string, resolver: ModuleResolver, f
     const reason = typeof parsed === "string" ? parsed : parsed.syntax === null ? null : `${file}:${parsed.syntax.line}: ${parsed.syntax.message}`;
     if (reason !== null && file !== script) {
       const from = via ?? { file, line: 1, module: file };
-      return { code: "broken-import", file: from.file, line: from.line, message: `${agent} imports ${from.module} at start-up, which does not compile (Python 3.11): ${reason}` };
+      const brokenModule = typeof parsed === "string" ? { file, line: 1, error: parsed } : { file, line: parsed.syntax!.line, error: parsed.syntax!.message };
+      return { code: "broken-import", file: from.file, line: from.line, message: `${agent} imports ${from.module} at start-up, which does not compile (Python 3.11): ${reason}`, brokenModule };
     }
     if (typeof parsed === "string") continue;
     for (const imp of parsed.imports) {

@@ -7,7 +7,7 @@ import { code, table, text } from "./markdown";
 import { ReportInput } from "./reportInput";
 
 export function gpuText(gpu: GpuRequest | null): string {
-  if (!gpu) return "none";
+  if (!gpu) return "none (CPU only)";
   return `${gpu.vramMb} MiB on device${gpu.deviceIds.length === 1 ? "" : "s"} ${gpu.deviceIds.map(code).join(", ")}`;
 }
 

@@ -36,12 +36,13 @@ function isFile(file: string): boolean {
  * ImportError fallback: the agent still tries the device). Agents without a script on disk (the
  * bundled configuration has no code) need `audio: true` on their group instead.
  */
-export function soundAgents(configRoot: string, agents: readonly AgentSpec[]): Set<string> {
+export function soundAgents(configRoot: string, agents: readonly AgentSpec[], scanner?: ImportScanner): Set<string> {
   const found = new Set<string>();
   const present = agents.filter((a) => a.scriptPath.endsWith(".py") && isFile(path.join(configRoot, a.scriptPath)));
   if (present.length === 0) return found;
-  // One scanner: files shared between agents are parsed once.
-  const scanner = new ImportScanner(new ModuleResolver(configRoot));
+  // One scanner: files shared between agents are parsed once. The plan passes the scanner over
+  // its own parsed files, so the preflight that follows parses nothing again.
+  scanner ??= new ImportScanner(new ModuleResolver(configRoot));
   for (const agent of present) {
     const scan = scanner.scan([{ name: agent.name, scriptPath: agent.scriptPath, source: agent.source }]);
     if ([...scan.thirdParty.keys()].some((m) => SOUND_LIBRARIES.has(m.split(".")[0]!))) found.add(agent.name);

@@ -86,8 +86,9 @@ describe("ai-system (the entry point)", () => {
         const rest = f.split(`${path.sep}node_modules${path.sep}`).pop()!.split(path.sep);
         return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
       }));
-      // The probe works: the plan's own packages are there (web-tree-sitter: preflight parses Python).
-      assert.deepStrictEqual([...packages].sort(), ["web-tree-sitter", "yaml", "zod"]);
+      // The probe works: the plan's own packages are there (web-tree-sitter: preflight parses Python;
+      // @balena/dockerignore, one small file: the build context's links are checked against .dockerignore).
+      assert.deepStrictEqual([...packages].sort(), ["@balena/dockerignore", "web-tree-sitter", "yaml", "zod"]);
       for (const forbidden of ["@pulumi/pulumi", "@pulumi/docker", "typescript", "ts-node", "mermaid", "jsdom"]) assert.ok(!packages.has(forbidden), forbidden);
       const own = loaded.filter((f) => !f.includes("node_modules") && f !== probe).map((f) => path.relative(PROJECT_ROOT, f));
       assert.ok(own.every((f) => f.startsWith(`dist${path.sep}`) && f.endsWith(".js")), own.join(", "));

@@ -98,6 +98,7 @@ const FINDING_CODES: Readonly<Record<FindingCode, true>> = {
   "port-clash": true,
   "no-container-plan": true,
   "unassigned-agent": true,
+  "cpu-only-group": true,
   "duplicate-assignment": true,
   "unknown-agent-in-group": true,
   "vram-over-capacity": true,
@@ -122,6 +123,8 @@ const FINDING_CODES: Readonly<Record<FindingCode, true>> = {
   "compose-export": true,
   "internal-error": true,
   "more-findings": true,
+  "broken-module": true,
+  "outside-link": true,
   "broken-import": true,
 };
 const SEVERITIES = new Set(["error", "warning", "info"]);

@@ -167,7 +167,7 @@ describe("container plan", () => {
   it("validates docker group fields with the field's hint", () => {
     const p = plan(["docker_groups:", "  mainpc:", "    Bad_Name: {agents: [A]}", "    one:", "      agents: [A, B, C, D]", "      gpu: {vram_mb: -5, device_ids: []}", "      cpu: 3"].join("\n"));
     assert.deepStrictEqual(p.findings.filter((f) => f.code === "invalid-value").map(brief), [
-      'error invalid-value config/overrides/docker.yaml:3 docker group name "Bad_Name" must be lowercase letters, digits and dashes (it becomes a container and DNS name)',
+      'error invalid-value config/overrides/docker.yaml:3 docker group name "Bad_Name" must be lowercase letters, digits, dashes and underscores (it becomes a container and DNS name, with _ as -)',
       'error invalid-value config/overrides/docker.yaml:6 docker group one: gpu.device_ids is invalid (expected array to have >=1 items); list explicit GPU ids (indexes or GPU-/MIG- UUIDs; not "all"), e.g. ["0"]',
       "error invalid-value config/overrides/docker.yaml:6 docker group one: gpu.vram_mb is invalid (expected number to be >0); set vram_mb to a positive whole number of MiB",
       "error invalid-value config/overrides/docker.yaml:7 docker group one: unknown key cpu; remove it or fix its spelling",

@@ -36,11 +36,12 @@ describe("program on an invalid configuration", function () {
     assert.ok(error instanceof pulumi.RunError, String(error));
     const lines = (error as Error).message.split("\n");
     assert.strictEqual(lines[0], "The mainpc plan has 5 errors; nothing was deployed. Fix these and run again:");
+    // Root causes first: the agent graph before the container plan built on it.
     assert.deepStrictEqual(lines.slice(1).map((l) => l.replace(/: .*$/, "")), [
-      "ERROR [vram-over-capacity] config/overrides/docker.yaml:3",
       "ERROR [unknown-dependency] config/startup_config.v3.yaml:3",
       "ERROR [port-clash] config/startup_config.v3.yaml:4",
       "ERROR [port-clash] config/startup_config.v3.yaml:4",
+      "ERROR [vram-over-capacity] config/overrides/docker.yaml:3",
       "ERROR [unassigned-agent] config/startup_config.v3.yaml:5",
     ]);
   });
