@@ -77,7 +77,8 @@ export function groupRequirements(container: ContainerPlan, scan: ImportScan, op
     mappedKeys.add(key);
   }
   for (const key of required.keys()) optional.delete(key);
-  const unmapped = new Set([...unmappedKeys].filter((k) => !mappedKeys.has(k)));
+  // An import name the user's own requirements files list as a distribution (netifaces) is theirs to vouch for.
+  const unmapped = new Set([...unmappedKeys].filter((k) => !mappedKeys.has(k) && !constraints.has(k)));
   const distributions = [...required.values()].sort(compareDistributions);
   const found = new Set(scan.foundAgents);
   return {

@@ -4,9 +4,7 @@ import * as path from "path";
 import * as fs from "fs";
 import { formatRequirement, parseRequirement, parseRequirementsFile } from "../../src/requirements/requirementLine";
 import { UserRequirements } from "../../src/requirements/userRequirements";
-import { PROJECT_ROOT } from "../support/tempConfigRoot";
-
-export const REAL_TREE = path.join(PROJECT_ROOT, "..", "shared", "fixtures", "voice-assistant-prod", "2025-07-26-v3-tree");
+import { REAL_TREE } from "../support/realTree";
 
 /** pip's own reading of one file (pip/_internal/req/req_file.py), lines of that file only. */
 const PIP_READER = `
@@ -115,7 +113,7 @@ describe("requirement lines (pip's file format, PEP 508 by pip-requirements-js)"
       "requirements/base.txt",
       "requirements/gpu.txt",
     ]);
-    const pip = JSON.parse(execFileSync("python3", ["-c", PIP_READER, ...files], { cwd: REAL_TREE, encoding: "utf8" })) as Record<string, { requirements: { line: number; name: string; specs: string[]; extras: string[]; url: string | null; marker: string | null }[]; error: number | null }>;
+    const pip = JSON.parse(execFileSync("python3", ["-c", PIP_READER, ...files], { cwd: REAL_TREE, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })) as Record<string, { requirements: { line: number; name: string; specs: string[]; extras: string[]; url: string | null; marker: string | null }[]; error: number | null }>;
     let lines = 0;
     for (const file of files) {
       const ours = parseRequirementsFile(fs.readFileSync(path.join(REAL_TREE, file), "utf8"));
