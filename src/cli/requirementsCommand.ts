@@ -5,7 +5,6 @@ import { formatFinding, formatFindings } from "../config/finding";
 import { ordinal } from "../config/ordinal";
 import { Environment } from "../config/substituteEnvironment";
 import { generateRequirements, GeneratedRequirements, PREFLIGHT_CODES } from "../requirements/generateRequirements";
-import { normalizeDistribution } from "../requirements/groupRequirements";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { BASE_FILE, GENERATED_HEADER, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { Machine } from "../config/machine";
@@ -118,11 +117,11 @@ function summary(configRoot: string, outDir: string, result: GeneratedRequiremen
   else if (agents.every((a) => !a.found)) lines.push(`No agent script exists under the config root: is ${configRoot} the monorepo root? Every requirements file is empty.`);
   const names = [...result.files.keys(), LAUNCHER_FILE];
   const width = Math.max(...names.map((n) => n.length));
-  const baseKeys = new Set(result.base.map(normalizeDistribution));
+  const baseLines = new Set(result.base);
   lines.push(`Wrote ${plural(names.length, "file")} to ${outDir}:`);
   lines.push(`  ${BASE_FILE.padEnd(width)}  ${plural(result.base.length, "distribution")} shared by every group`);
   for (const g of result.groups) {
-    const own = g.distributions.filter((d) => !baseKeys.has(normalizeDistribution(d))).length;
+    const own = g.lines.filter((l) => !baseLines.has(l)).length;
     const found = g.agents.filter((a) => a.found).length;
     lines.push(`  ${groupFile(g.group).padEnd(width)}  ${own} more (${g.machine}, ${g.gpu ? "GPU" : "CPU"}, ${found} of ${plural(g.agents.length, "agent")} scanned)`);
     lines.push(`  ${systemFile(g.group).padEnd(width)}  ${plural(g.systemPackages.length, "apt package")}`);
@@ -131,6 +130,9 @@ function summary(configRoot: string, outDir: string, result: GeneratedRequiremen
   if (removed.length > 0) lines.push(`Removed files generated for groups that no longer exist: ${removed.join(", ")}`);
   const unmapped = result.groups.flatMap((g) => g.unmapped.map((d) => `${d} (${g.group})`));
   if (unmapped.length > 0) lines.push(`Unmapped import names, written commented out (not installed): ${unmapped.join(", ")}`);
+  const excluded = result.groups.flatMap((g) => g.excluded.map((d) => `${d} (${g.group})`));
+  if (excluded.length > 0) lines.push(`Excluded by docker_defaults.requirements (not installed): ${excluded.join(", ")}`);
+  lines.push(result.userFiles.length === 0 ? "Versions from your requirements files: none found" : `Versions from your requirements files (constraints: they never add a distribution): ${result.userFiles.join(", ")}`);
   lines.push(result.warnings.length === 0 ? "Warnings: none" : `Warnings: ${result.warnings.length}`, ...result.warnings.map((w) => `  ${formatFinding(w)}`));
   return lines;
 }

@@ -1,3 +1,4 @@
+import { RequirementsSettings } from "./requirementsSettings";
 import { Machine } from "./machine";
 import { SourceLocation } from "./sourceLocation";
 
@@ -91,6 +92,8 @@ export interface EffectiveConfig {
   readonly dockerGroups: readonly DockerGroupSpec[] | null;
   readonly dockerGroupsSource: SourceLocation | null;
   readonly dockerDefaults: DockerDefaults;
+  /** `docker_defaults.requirements`: pins, exclude, extra and map entries per level. */
+  readonly requirements: RequirementsSettings;
   /** The whole merged tree as plain data, for keys this program does not model. */
   readonly tree: unknown;
   /**

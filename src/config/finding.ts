@@ -39,6 +39,9 @@ export type FindingCode =
   | "missing-dockerignore"
   | "invalid-system-package"
   | "unreadable-file"
+  // requirement settings and the user's own requirements files (src/requirements/userRequirements.ts)
+  | "invalid-requirement"
+  | "conflicting-requirements"
   // import scan (src/requirements/importScanner.ts); warnings, they never stop the generator
   | "script-outside-root"
   | "unresolved-module"

@@ -7,6 +7,7 @@ import { AgentEntry, readAgentEntries } from "./agentEntries";
 import { overrideFile, ReadCache, V3_FILE } from "./configFiles";
 import { deepMerge } from "./deepMerge";
 import { readDockerSettings } from "./dockerSettings";
+import { readRequirementsSettings } from "./requirementsSettings";
 import { AgentGroupSpec, AgentSpec, EffectiveConfig } from "./effectiveConfig";
 import { Finding, finding, sortFindings } from "./finding";
 import { Machine } from "./machine";
@@ -102,6 +103,7 @@ export function loadEffectiveConfig(options: LoadOptions): LoadResult {
     dockerGroups: docker.groups,
     dockerGroupsSource: docker.source,
     dockerDefaults: docker.defaults,
+    requirements: readRequirementsSettings(root, findings),
     // Built on first use: most callers never read keys this program does not model.
     get tree() {
       plainTree ??= treeToPlain(root);

@@ -1,6 +1,7 @@
 import { getOwn } from "./ownProperty";
 import { z } from "zod";
 import { Finding, finding } from "./finding";
+import { MACHINES } from "./machine";
 import { SourceLocation } from "./sourceLocation";
 import { locateIn, nodeAt, treeToPlain, YNode } from "./yamlTree";
 
@@ -79,6 +80,24 @@ export const dockerDefaultsSchema = z.looseObject({
   allow_vram_overcommit: z.boolean().optional(),
 });
 
+/**
+ * `docker_defaults.requirements` (src/config/requirementsSettings.ts): what the generated
+ * requirements add to or take from the agents' imports, for all groups, per machine or per group.
+ * Versions are strings: YAML reads 1.20 as the number 1.2.
+ */
+const requirementsLayerShape = {
+  pins: z.record(z.string(), z.string().trim().min(1)).nullable().optional(),
+  exclude: z.array(z.string().trim().min(1)).nullable().optional(),
+  extra: z.array(z.string().trim().min(1)).nullable().optional(),
+  map: z.record(z.string(), z.string().trim().min(1)).nullable().optional(),
+};
+export const requirementsLayerSchema = z.strictObject(requirementsLayerShape);
+export const requirementsSettingsSchema = z.strictObject({
+  ...requirementsLayerShape,
+  machines: z.partialRecord(z.enum(MACHINES), requirementsLayerSchema).nullable().optional(),
+  groups: z.record(z.string(), requirementsLayerSchema).nullable().optional(),
+});
+
 /** What to do, per field, when a value is wrong: the finding's second half. */
 const FIELD_HINTS: Readonly<Record<string, string>> = {
   script_path: "set script_path to the agent's Python file relative to the config root",
@@ -101,6 +120,12 @@ const FIELD_HINTS: Readonly<Record<string, string>> = {
   publish: "write publish: true (every agent of the group) or a list of the group's agent names whose ports people on the LAN must reach",
   gpu_headroom_mb: "set gpu_headroom_mb to a whole number of MiB, 0 or more",
   allow_vram_overcommit: "set allow_vram_overcommit to true or false",
+  pins: 'map distribution names to versions as strings, e.g. pins: {numpy: "==1.26.4"}',
+  exclude: "list distribution (or unmapped import) names never to install, e.g. [pytest]",
+  extra: 'list requirement lines to install besides the imports, e.g. ["sentencepiece==0.1.99"]',
+  map: "map import names to distribution names, e.g. map: {cv2: opencv-python-headless}",
+  machines: "map mainpc or pc2 to {pins, exclude, extra, map}",
+  groups: "map docker group names to {pins, exclude, extra, map}",
 };
 
 export type ParseOutcome<T> = { ok: true; value: T } | { ok: false; findings: Finding[] };

@@ -2,6 +2,7 @@ import { ordinal } from "../config/ordinal";
 import { ImageSettings } from "../render/deploymentSettings";
 import { builtImageReference } from "../render/groupImages";
 import { GroupImageSpec, ImageTemplate } from "../render/spec";
+import { parseRequirementsFile } from "../requirements/requirementLine";
 import { buildArgsPart, hashedLabel, HashedPart, imageContentHash } from "./contentHash";
 
 /**
@@ -27,6 +28,12 @@ export interface GroupImageInput {
   readonly parts: readonly HashedPart[];
   /** apt packages from requirements/<group>.system.txt. */
   readonly systemPackages: readonly string[];
+  /**
+   * `torch==X` in the group's generated requirements (a pin of the settings or the user's files):
+   * the GPU image installs exactly that build first, instead of the torchVersion setting, which
+   * pip would otherwise have to reconcile with the pin (and cannot). Null when nothing pins torch.
+   */
+  readonly torchPin: string | null;
 }
 
 export type BuildImageSettings = Extract<ImageSettings, { mode: "build" }>;
@@ -43,30 +50,42 @@ export function parseSystemPackages(text: string): { packages: string[]; invalid
   return { packages: lines.filter((l) => APT_PACKAGE.test(l)), invalid: lines.filter((l) => !APT_PACKAGE.test(l)) };
 }
 
+/** The exact version `torch==X` of generated requirements texts (base first, then the group's), or null. */
+export function torchPinOf(texts: readonly string[]): string | null {
+  for (const text of texts) {
+    for (const { requirement } of parseRequirementsFile(text).requirements) {
+      const exact = /^===?([^,*]+)$/.exec(requirement.specifier);
+      if (requirement.key === "torch" && requirement.marker === null && exact !== null) return exact[1]!;
+    }
+  }
+  return null;
+}
+
 export function requirementsPath(file: string): string {
   return `${REQUIREMENTS_DIR}/${file}`;
 }
 
 /**
  * The build arguments of docker/README.md: REQUIREMENTS (the group's file in the context),
- * SYSTEM_PACKAGES (space-separated), and for GPU images TORCH_VERSION and TORCH_INDEX_URL.
+ * SYSTEM_PACKAGES (space-separated), and for GPU images TORCH_VERSION (the requirements' exact
+ * torch pin, else the setting) and TORCH_INDEX_URL.
  * The CPU template keeps its own TORCH_INDEX_URL default (CPU wheels).
  */
-export function imageBuildArgs(group: string, template: ImageTemplate, systemPackages: readonly string[], settings: BuildImageSettings): Record<string, string> {
+export function imageBuildArgs(group: string, template: ImageTemplate, systemPackages: readonly string[], settings: BuildImageSettings, torchPin: string | null = null): Record<string, string> {
   const args: Record<string, string> = {
     REQUIREMENTS: requirementsPath(`${group}.txt`),
     SYSTEM_PACKAGES: systemPackages.join(" "),
   };
   if (template === "gpu") {
     args.TORCH_INDEX_URL = settings.torchIndexUrl;
-    args.TORCH_VERSION = settings.torchVersion;
+    args.TORCH_VERSION = torchPin ?? settings.torchVersion;
   }
   return Object.fromEntries(Object.entries(args).sort(([a], [b]) => ordinal(a, b)));
 }
 
 /** A group's built image: its build, content hash and content-tagged reference. */
 export function buildGroupImage(input: GroupImageInput, settings: BuildImageSettings): GroupImageSpec {
-  const buildArgs = imageBuildArgs(input.group, input.template, input.systemPackages, settings);
+  const buildArgs = imageBuildArgs(input.group, input.template, input.systemPackages, settings, input.torchPin);
   const parts = [...input.parts, buildArgsPart(buildArgs)];
   const contentHash = imageContentHash(parts);
   return {

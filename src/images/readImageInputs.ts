@@ -15,7 +15,7 @@ import { ModuleResolver } from "../requirements/moduleResolver";
 import { BASE_FILE, groupFile, systemFile } from "../requirements/requirementsFiles";
 import { ImageTemplate } from "../render/spec";
 import { HashedPart } from "./contentHash";
-import { GroupImageInput, parseSystemPackages, requirementsPath } from "./groupImage";
+import { GroupImageInput, parseSystemPackages, requirementsPath, torchPinOf } from "./groupImage";
 
 /** This project's Dockerfile templates (docker/README.md). */
 export const DOCKER_DIR = path.join(PROJECT_ROOT, "docker");
@@ -149,6 +149,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
       context: configRoot,
       dockerfile,
       systemPackages,
+      torchPin: template === "gpu" ? torchPinOf([base.toString("utf8"), groupRequirements.toString("utf8")]) : null,
       parts: [
         { kind: "template", name: `docker/Dockerfile.${template}`, content: fs.readFileSync(dockerfile) },
         { kind: "requirements", name: requirementsPath(BASE_FILE), content: base },

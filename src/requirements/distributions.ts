@@ -153,12 +153,16 @@ export interface Distribution {
   readonly mapped: boolean;
 }
 
-/** The distribution providing a dotted third-party module (`sklearn.cluster.KMeans` -> scikit-learn). */
-export function distributionFor(module: string, gpu: boolean): Distribution {
+/**
+ * The distribution providing a dotted third-party module (`sklearn.cluster.KMeans` -> scikit-learn).
+ * `overrides` (docker_defaults.requirements.map) take part in the longest-prefix match and win
+ * over the tables at the same prefix.
+ */
+export function distributionFor(module: string, gpu: boolean, overrides: ReadonlyMap<string, string> = new Map()): Distribution {
   const parts = module.split(".");
   for (let n = parts.length; n > 0; n--) {
     const prefix = parts.slice(0, n).join(".");
-    const name = (gpu ? GPU_TABLE.get(prefix) : undefined) ?? TABLE.get(prefix);
+    const name = overrides.get(prefix) ?? (gpu ? GPU_TABLE.get(prefix) : undefined) ?? TABLE.get(prefix);
     if (name !== undefined) return { name, mapped: true };
   }
   return { name: parts[0]!, mapped: false };

@@ -10,6 +10,9 @@ import { ImportScanner } from "./importScanner";
 import { ModuleResolver } from "./moduleResolver";
 import { baseDistributions, requirementsFiles } from "./requirementsFiles";
 import { sortScanWarnings } from "./scanWarning";
+import { UserRequirements } from "./userRequirements";
+import { normalizeDistribution } from "./requirementLine";
+import { groupRequirementsSettings, NO_REQUIREMENTS_SETTINGS, RequirementsSettings } from "../config/requirementsSettings";
 
 export const PREFLIGHT_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(["missing-script", "python-syntax", "broken-import"]);
 
@@ -32,8 +35,10 @@ export interface GeneratedRequirements {
   readonly conflicts: readonly string[];
   /** Sorted by group name. */
   readonly groups: readonly GroupRequirements[];
-  /** What every group shares (base.txt); sorted. */
+  /** The lines every group shares (base.txt); sorted. */
   readonly base: readonly string[];
+  /** The user's own requirements files read as constraints (config-root-relative, sorted). */
+  readonly userFiles: readonly string[];
   /** File name -> text, sorted by name; empty when failed. */
   readonly files: ReadonlyMap<string, string>;
   readonly warnings: readonly Finding[];
@@ -47,10 +52,12 @@ export interface GeneratedRequirements {
 export function generateRequirements(options: GenerateOptions): GeneratedRequirements {
   const findings: Finding[] = [];
   const containers: ContainerPlan[] = [];
+  const settings = new Map<Machine, RequirementsSettings>();
   for (const machine of options.machines) {
     const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.envByMachine?.[machine] ?? options.env, override: options.override });
     appendAll(findings, plan.findings);
     appendAll(containers, plan.containers);
+    settings.set(machine, plan.config.requirements);
   }
 
   const owners = new Map<string, Machine[]>();
@@ -62,17 +69,27 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
 
   // The agents' own code problems (preflight) do not change what the healthy groups need.
   const failed = hasErrors(findings.filter((f) => !PREFLIGHT_CODES.has(f.code))) || conflicts.length > 0;
-  if (failed) return { findings, failed, conflicts, groups: [], base: [], files: new Map(), warnings: [], scannedFiles: 0 };
+  if (failed) return { findings, failed, conflicts, groups: [], base: [], userFiles: [], files: new Map(), warnings: [], scannedFiles: 0 };
 
   const scanner = new ImportScanner(new ModuleResolver(options.configRoot));
+  const user = new UserRequirements(options.configRoot);
   const groups: GroupRequirements[] = [];
-  const warnings: Finding[] = [];
+  const warnings: Finding[] = [...user.findings];
   const scanned = new Set<string>();
   for (const container of [...containers].sort((a, b) => ordinal(a.name, b.name))) {
     const scan = scanner.scan(container.agents);
     appendAll(warnings, scan.warnings);
     for (const f of scan.files) scanned.add(f);
-    groups.push(groupRequirements(container, scan));
+    const found = new Set(scan.foundAgents);
+    const versions = user.constraintsFor(container.agents.filter((a) => found.has(a.name)).map((a) => a.scriptPath));
+    const groupSettings = groupRequirementsSettings(settings.get(container.machine) ?? NO_REQUIREMENTS_SETTINGS, container.machine, container.name);
+    const group = groupRequirements(container, scan, { settings: groupSettings, constraints: versions.constraints });
+    groups.push(group);
+    // A disagreement matters only for what the group installs and the settings do not pin.
+    for (const key of group.distributions.map(normalizeDistribution)) {
+      const conflict = versions.conflicts.get(key);
+      if (conflict !== undefined && !groupSettings.pins.has(key)) warnings.push(conflict);
+    }
   }
-  return { findings, failed, conflicts, groups, base: baseDistributions(groups), files: requirementsFiles(groups), warnings: sortScanWarnings(warnings), scannedFiles: scanned.size };
+  return { findings, failed, conflicts, groups, base: baseDistributions(groups), userFiles: user.files, files: requirementsFiles(groups), warnings: sortScanWarnings(warnings), scannedFiles: scanned.size };
 }

@@ -114,6 +114,8 @@ const FINDING_CODES: Readonly<Record<FindingCode, true>> = {
   "missing-dockerignore": true,
   "invalid-system-package": true,
   "unreadable-file": true,
+  "invalid-requirement": true,
+  "conflicting-requirements": true,
   "script-outside-root": true,
   "unresolved-module": true,
   "bad-relative-import": true,

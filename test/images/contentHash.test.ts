@@ -76,6 +76,7 @@ describe("images/groupImage (pure)", () => {
       dockerfile: "/srv/infra/docker/Dockerfile.gpu",
       parts: [{ ...TEMPLATE, name: "docker/Dockerfile.gpu" }, CODE],
       systemPackages: ["libgl1"],
+      torchPin: null,
     };
     const image = buildGroupImage(input, BUILD);
     assert.ok(image.build !== null);
@@ -88,5 +89,8 @@ describe("images/groupImage (pure)", () => {
     assert.notStrictEqual(buildGroupImage(input, { ...BUILD, torchVersion: "2.4.1" }).reference, image.reference);
     assert.strictEqual(buildGroupImage(input, { ...BUILD, buildTimeoutMinutes: 90 }).reference, image.reference);
     assert.notStrictEqual(buildGroupImage({ ...input, systemPackages: [] }, BUILD).reference, image.reference);
+    // An exact torch pin of the requirements decides the version the GPU image installs first.
+    assert.strictEqual(buildGroupImage({ ...input, torchPin: "2.2.1" }, BUILD).build?.buildArgs.TORCH_VERSION, "2.2.1");
+    assert.strictEqual(image.build.buildArgs.TORCH_VERSION, BUILD.torchVersion);
   });
 });

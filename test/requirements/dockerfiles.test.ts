@@ -26,6 +26,20 @@ describe("Dockerfile templates", () => {
     }
   });
 
+  it("never runs the agents' code at build time: a broken file of one agent cannot fail a group's build (preflight is the gate)", () => {
+    for (const name of ["Dockerfile.cpu", "Dockerfile.gpu"]) {
+      const instructions = parseDockerfile(read(name));
+      const codeCopy = instructions.findIndex((i) => i.keyword === "COPY" && i.args === ". /app");
+      // After the code arrives only the runtime directories are made; no compileall, no import, no pip install -e.
+      assert.deepStrictEqual(
+        instructions.slice(codeCopy + 1).filter((i) => i.keyword === "RUN").map((i) => i.args.replace(/\s+/g, " ")),
+        ["mkdir -p /app/logs /app/data /app/cache /app/models /app/config && chown -R ai:ai /app/logs /app/data /app/cache /app/models /app/config"],
+        name,
+      );
+      assert.ok(!/compileall|py_compile/.test(read(name)), name);
+    }
+  });
+
   it("uses python:3.11-slim for CPU and a CUDA 12.1 runtime with cu121 PyTorch wheels for GPU", () => {
     const cpu = read("Dockerfile.cpu");
     const gpu = read("Dockerfile.gpu");

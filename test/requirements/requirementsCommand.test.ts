@@ -77,6 +77,7 @@ describe("npm run requirements", () => {
         "  vision-gpu.system.txt  2 apt packages",
         "  group_launcher.py      the group launcher (image entrypoint)",
         "Unmapped import names, written commented out (not installed): mystery_lib (core)",
+        "Versions from your requirements files: none found",
         "Warnings: 2",
         "  WARNING [missing-script] config/startup_config.v3.yaml:11: Ghost's script_path pc2_code/agents/ghost.py does not exist under the config root; its imports are unknown",
         "  WARNING [unresolved-module] main_pc_code/agents/gamma.py:5: cannot resolve local module common.missing_mod (imported as common.missing_mod): neither common/missing_mod.py nor a package directory common/missing_mod/ exists under the config root",
@@ -114,7 +115,7 @@ pyzmq
 #   Beta   main_pc_code/agents/beta.py
 # Not installed, only imported as ImportError fallbacks: simplejson
 -r base.txt
-# mystery_lib  # unmapped import name: not installed; name its distribution or make it local code
+# mystery_lib  # unmapped import name: not installed; map it to its distribution (docker_defaults.requirements.map), exclude it, or make it local code
 orjson
 redis
 soundfile

@@ -9,8 +9,11 @@ function scanOf(thirdParty: Record<string, boolean>, foundAgents: string[]): Imp
   return { thirdParty: new Map(Object.entries(thirdParty)), files: [], foundAgents, warnings: [] };
 }
 
+/** A group whose lines are its distributions without versions (unmapped ones commented out, as groupRequirements writes them). */
 function group(name: string, distributions: string[], options: Partial<GroupRequirements> = {}): GroupRequirements {
-  return { group: name, machine: "mainpc", gpu: false, agents: [{ name: "A", scriptPath: "a.py", found: true }], distributions, unmapped: [], optional: [], systemPackages: [], ...options };
+  const unmapped = new Set(options.unmapped ?? []);
+  const lines = distributions.map((d) => (unmapped.has(d) ? `# ${d}  # unmapped import name: not installed; map it to its distribution (docker_defaults.requirements.map), exclude it, or make it local code` : d));
+  return { group: name, machine: "mainpc", gpu: false, agents: [{ name: "A", scriptPath: "a.py", found: true }], distributions, lines, unmapped: [], excluded: [], optional: [], systemPackages: [], ...options };
 }
 
 describe("group requirements", () => {
@@ -42,7 +45,15 @@ describe("group requirements", () => {
         { name: "Zeta", scriptPath: "agents/zeta.py", found: false },
       ],
       distributions: ["mystery_lib", "onnxruntime-gpu", "opencv-python-headless", "PyYAML", "scikit-learn"],
+      lines: [
+        "# mystery_lib  # unmapped import name: not installed; map it to its distribution (docker_defaults.requirements.map), exclude it, or make it local code",
+        "onnxruntime-gpu",
+        "opencv-python-headless",
+        "PyYAML",
+        "scikit-learn",
+      ],
       unmapped: ["mystery_lib"],
+      excluded: [],
       optional: ["simplejson", "soundfile"],
       // soundfile is only a fallback: no libsndfile1
       systemPackages: ["libgl1", "libglib2.0-0"],
@@ -58,7 +69,7 @@ describe("requirements files", () => {
   it("puts the intersection of every group with a scanned script into base.txt", () => {
     const groups = [
       group("a", ["numpy", "PyYAML", "pyzmq", "redis"]),
-      group("b", ["pyyaml", "pyzmq", "torch"]),
+      group("b", ["PyYAML", "pyzmq", "torch"]),
       group("c", ["numpy", "PyYAML", "pyzmq"]),
       // No script found: its requirements are unknown, not empty, so it does not empty the base.
       group("d", [], { agents: [{ name: "D", scriptPath: "d.py", found: false }] }),
@@ -105,7 +116,7 @@ describe("requirements files", () => {
         "# Not installed, only imported as ImportError fallbacks: simplejson",
         "-r base.txt",
         "opencv-python-headless",
-        "# weird_lib  # unmapped import name: not installed; name its distribution or make it local code",
+        "# weird_lib  # unmapped import name: not installed; map it to its distribution (docker_defaults.requirements.map), exclude it, or make it local code",
         "",
       ].join("\n"),
     );

@@ -5,6 +5,7 @@
 import * as path from "path";
 import { AgentSpec, EffectiveConfig } from "../../src/config/effectiveConfig";
 import { Finding } from "../../src/config/finding";
+import { NO_REQUIREMENTS_SETTINGS } from "../../src/config/requirementsSettings";
 import { Machine } from "../../src/config/machine";
 import { ContainerPlan, DeploymentPlan } from "../../src/plan/deploymentPlan";
 import { StackSettings } from "../../src/program/stackSettings";
@@ -91,6 +92,7 @@ export function sampleConfig(machine: Machine, agents: AgentSpec[], globalEnviro
     vramGb: 24,
     dockerGroups: [],
     dockerGroupsSource: { file: "config/overrides/docker.yaml", line: 30 },
+    requirements: NO_REQUIREMENTS_SETTINGS,
     dockerDefaults: { image: "ai-system/agent-runtime:latest", cpus: 1, memoryMb: 2048, shmMb: 64, gpuHeadroomMb: 1536, allowVramOvercommit: false },
     tree: {},
     locate: () => ({ file: "config/startup_config.v3.yaml", line: 1 }),
