@@ -18,6 +18,7 @@ import * as path from "path";
 import { V3_FILE } from "../src/config/configFiles";
 import { Machine, MACHINES } from "../src/config/machine";
 import { loadEffectiveConfig } from "../src/config/loadEffectiveConfig";
+import { forgetRecentParses } from "../src/config/yamlTree";
 import { buildDeploymentPlan } from "../src/plan/buildDeploymentPlan";
 import { DeploymentPlan } from "../src/plan/deploymentPlan";
 import { BenchContext, BenchExtension, BenchRow } from "./benchTypes";
@@ -82,12 +83,17 @@ async function benchRoot(ctx: BenchContext, configRoot: string, config: string, 
   const rows: BenchRow[] = [];
   for (const machine of MACHINES) {
     const label = `${config} ${machine}`;
+    // Each run parses its files, as a fresh process does (the recent-parse cache would hide it).
     const plan = await ctx.measure(() => {
+      forgetRecentParses();
       const p = buildDeploymentPlan({ configRoot, machine, env: {}, override: "docker" });
       checkPlan(label, p);
       return p;
     });
-    const load = await ctx.measure(() => loadEffectiveConfig({ configRoot, machine, env: {}, override: "docker" }));
+    const load = await ctx.measure(() => {
+      forgetRecentParses();
+      return loadEffectiveConfig({ configRoot, machine, env: {}, override: "docker" });
+    });
     const p = plan.last;
     planChecks.push({
       label,

@@ -73,10 +73,23 @@ inner() {
   exit "$rc"
 }
 
+# Pids of the processes naming the engine's exec root (dockerd, containerd, shims). With the
+# namespace's own /proc (--mount-proc) only those of this namespace.
+engine_pids() {
+  local p
+  for p in /proc/[0-9]*; do
+    case "$(tr '\0' ' ' 2>/dev/null <"$p/cmdline" || true)" in *"$E2E_EXEC_ROOT"*) echo "${p#/proc/}" ;; esac
+  done
+}
+
 finish() {
   local rc=$?
   trap - EXIT
-  "$E2E_DIR/engine.sh" stop >/dev/null 2>&1 || e2e_log "WARNING: engine.sh stop failed inside the namespace"
+  # Only an engine of this namespace: `stop` without one would still empty the exec root, which
+  # an engine elsewhere (one started by hand, against the rules of e2e.lock) may be using.
+  if [ -n "$(engine_pids)" ]; then
+    "$E2E_DIR/engine.sh" stop >/dev/null 2>&1 || e2e_log "WARNING: engine.sh stop failed inside the namespace"
+  fi
   check_isolation after || rc=1
   exit "$rc"
 }
@@ -104,15 +117,14 @@ outer() {
   fi
   host_ns="$(readlink /proc/self/ns/net)"
   e2e_log "prepared in $(e2e_elapsed "$started")s; entering a new network namespace for: $*"
-  # --kill-child: if this outer process dies, the namespace's init gets SIGTERM (and cleans up).
+  # --kill-child: if unshare itself dies (SIGKILL; it holds SIGTERM/SIGINT until its child ends),
+  # the namespace's init gets SIGTERM and cleans up. Ctrl-C reaches the init and the command.
   AI_SYSTEM_E2E_NETNS=1 AI_SYSTEM_E2E_HOST_NETNS="$host_ns" \
     unshare --net --mount --pid --fork --mount-proc --propagation private --kill-child=SIGTERM -- \
     "$E2E_DIR/in-netns.sh" "$@" 8>&- || rc=$?
   # The namespaces are gone with their last process; nothing of the engine may survive them.
-  local left=() p
-  for p in /proc/[0-9]*; do
-    case "$(tr '\0' ' ' 2>/dev/null <"$p/cmdline" || true)" in *"$E2E_EXEC_ROOT"*) left+=("${p#/proc/}") ;; esac
-  done
+  local left=()
+  mapfile -t left < <(engine_pids)
   [ "${#left[@]}" -eq 0 ] || { e2e_log "ERROR: engine processes outlived the namespace: ${left[*]}"; rc=1; }
   if awk -v root="$E2E_ROOT/" 'index($2, root) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
     e2e_log "ERROR: mounts under $E2E_ROOT outlived the namespace"
@@ -125,7 +137,10 @@ outer() {
 if [ "${AI_SYSTEM_E2E_NETNS:-}" = 1 ] && [ "$$" = 1 ]; then
   inner "$@"
 elif [ "${AI_SYSTEM_E2E_NETNS:-}" = 1 ]; then
-  # Already inside (e.g. a test calling the entry again): just run the command.
+  # Already inside (e.g. a test calling the entry again): just run the command, once the
+  # namespace is shown not to be the machine's.
+  [ -n "${AI_SYSTEM_E2E_HOST_NETNS:-}" ] && [ "$(readlink /proc/self/ns/net)" != "$AI_SYSTEM_E2E_HOST_NETNS" ] ||
+    e2e_die "AI_SYSTEM_E2E_NETNS=1 is set, but this is the machine's network namespace"
   exec "$@"
 else
   outer "$@"

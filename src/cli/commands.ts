@@ -24,12 +24,33 @@ function withPython(load: () => Promise<CommandRun>): () => Promise<CommandRun> 
 }
 
 /**
+ * For a command that writes nothing (plan): it runs without the grammar first, and the first
+ * Python file it parses loads the grammar and runs it again. On a config root without the
+ * agents' code (this project's default config: every script is missing) nothing is parsed and
+ * neither web-tree-sitter nor its WebAssembly is loaded (bench: about 25 ms of CPU).
+ */
+function withPythonOnDemand(load: () => Promise<CommandRun>): () => Promise<CommandRun> {
+  return async () => {
+    const [{ loadPythonGrammar, PythonGrammarNotLoaded }, run] = await Promise.all([import("../python/pythonParser"), load()]);
+    return async (argv, env) => {
+      try {
+        return await run(argv, env);
+      } catch (error) {
+        if (!(error instanceof PythonGrammarNotLoaded)) throw error;
+        await loadPythonGrammar();
+        return run(argv, env);
+      }
+    };
+  };
+}
+
+/**
  * Every `ai-system` subcommand, in the order `--help` lists them. A new one is a module
  * exporting its run function (argv, env) => CommandResult, with its own USAGE for `--help`,
  * plus one line here (and, if wanted, an `npm run` alias in package.json).
  */
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
-  plan: { summary: "load, validate and plan one host; hardening of its containers", load: withPython(async () => (await import("./planCommand")).runPlanCommand) },
+  plan: { summary: "load, validate and plan one host; hardening of its containers", load: withPythonOnDemand(async () => (await import("./planCommand")).runPlanCommand) },
   compose: { summary: "write the docker-compose files of one host from its plan", load: withPython(async () => (await import("./composeCommand")).runComposeCommand) },
   report: { summary: "write the Deployment Action Plan (Markdown) and Prometheus targets", load: withPython(async () => (await import("./reportCommand")).runReportCommand) },
   requirements: { summary: "write each docker group's requirements files from the agents' imports", load: withPython(async () => (await import("./requirementsCommand")).runRequirementsCommand) },

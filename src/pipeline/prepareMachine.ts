@@ -20,6 +20,7 @@ import { DeploymentPlan } from "../plan/deploymentPlan";
 import { planEnvironment } from "../program/planEnvironment";
 import { planRefusal } from "../program/planRefusal";
 import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
+import { PythonGrammarNotLoaded } from "../python/pythonParser";
 import { SettingsSource, StackSettings } from "../program/stackSettings";
 import { hostOptions } from "../program/hostOptions";
 import { machineContainers, renderMachine } from "../render/machineSpec";
@@ -91,6 +92,8 @@ export function prepareMachine(settings: StackSettings, request: PrepareRequest 
     });
     return preparePlanned(settings, plan, request.configFiles);
   } catch (error) {
+    // Not a problem of the config: the entry point loads the grammar and prepares again.
+    if (error instanceof PythonGrammarNotLoaded) throw error;
     const internal = internalError(error, { file: `Pulumi.${machine}.yaml`, line: 1 });
     return { ok: false, machine, stage: "internal", findings: [internal], refusal: formatFinding(internal), plan, hardening: null };
   }

@@ -11,8 +11,8 @@ function asText(value: unknown): string {
   return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
 }
 
-function readYaml(file: string): unknown {
-  return fs.existsSync(file) ? YAML.parse(fs.readFileSync(file, "utf8")) : null;
+function readText(file: string): string | null {
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : null;
 }
 
 function configOf(document: unknown): Record<string, unknown> {
@@ -21,23 +21,47 @@ function configOf(document: unknown): Record<string, unknown> {
   return typeof config === "object" && config !== null ? { ...config } : {};
 }
 
+function rawOf(projectText: string | null, stackText: string | null): Readonly<Record<string, string>> {
+  const raw: Record<string, string> = {};
+  for (const [key, entry] of Object.entries(configOf(projectText === null ? null : YAML.parse(projectText)))) {
+    if (typeof entry === "object" && entry !== null && "default" in entry && entry.default !== undefined) raw[key] = asText(entry.default);
+  }
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [key, value] of Object.entries(configOf(stackText === null ? null : YAML.parse(stackText)))) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = asText(value);
+  }
+  return raw;
+}
+
+/**
+ * The last few results, by the two files' texts. One `ai-system plan` reads the stack settings
+ * five times (the ${VAR} environment, the host, the source lines, then prepare does both again),
+ * and parsing Pulumi.yaml each time was a fifth of the command's CPU. A pure function of the
+ * texts, so a changed file is parsed again; callers get their own copy.
+ */
+const recent = new Map<string, Readonly<Record<string, string>>>();
+const RECENT_MAX = 4;
+
+function cachedRawOf(projectText: string | null, stackText: string | null): Record<string, string> {
+  const key = JSON.stringify([projectText, stackText]);
+  let raw = recent.get(key);
+  if (raw === undefined) {
+    raw = rawOf(projectText, stackText);
+    recent.set(key, raw);
+    if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+  }
+  return { ...raw };
+}
+
 /**
  * The raw settings of a stack as its files give them, without Pulumi: Pulumi.yaml's defaults,
  * then Pulumi.<stack>.yaml (secrets there are encrypted and come back as ciphertext objects;
  * callers that need them supply their own).
  */
 export function projectRawSettings(projectDir: string, stack: string): { raw: Record<string, string>; source: SettingsSource } {
-  const raw: Record<string, string> = {};
-  for (const [key, entry] of Object.entries(configOf(readYaml(path.join(projectDir, "Pulumi.yaml"))))) {
-    if (typeof entry === "object" && entry !== null && "default" in entry && entry.default !== undefined) raw[key] = asText(entry.default);
-  }
   const file = `Pulumi.${stack}.yaml`;
-  const stackPath = path.join(projectDir, file);
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  for (const [key, value] of Object.entries(configOf(readYaml(stackPath)))) {
-    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = asText(value);
-  }
-  const text = fs.existsSync(stackPath) ? fs.readFileSync(stackPath, "utf8") : null;
+  const text = readText(path.join(projectDir, file));
+  const raw = cachedRawOf(readText(path.join(projectDir, "Pulumi.yaml")), text);
   return { raw, source: { file, baseDir: projectDir, lineOf: (key) => lineOfKey(text, key) } };
 }
 

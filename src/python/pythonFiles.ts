@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { parsePython } from "./pythonParser";
+import { parsePython, PythonGrammarNotLoaded } from "./pythonParser";
 import { PythonImport, pythonImports } from "./pythonImports";
 import { firstSyntaxError, PythonSyntaxError } from "./pythonSyntax";
 
@@ -27,6 +27,8 @@ export class PythonFiles {
       result = { imports: pythonImports(tree), syntax: firstSyntaxError(tree) };
       tree.delete();
     } catch (error) {
+      // Not a property of the file: the entry point loads the grammar and runs again.
+      if (error instanceof PythonGrammarNotLoaded) throw error;
       result = `cannot read the file: ${error instanceof Error ? error.message : String(error)}`;
     }
     this.parsed.set(file, result);

@@ -9,7 +9,7 @@ import { COMMANDS } from "../../src/cli/commands";
 import { runMain } from "../../src/cli/main";
 import { PROJECT_ROOT } from "../../src/projectRoot";
 import { assertBuilt, COMPILED_CLI } from "../support/compiledCli";
-import { withConfigRoot } from "../support/tempConfigRoot";
+import { V3_TREE, withConfigRoot } from "../support/tempConfigRoot";
 
 const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version: string; bin: Record<string, string>; scripts: Record<string, string> };
 
@@ -71,33 +71,50 @@ describe("ai-system (the entry point)", () => {
     assert.deepStrictEqual([version.status, version.stdout], [0, `ai-system-infra ${manifest.version}\n`]);
   });
 
-  it("loads neither the Pulumi SDK nor TypeScript, ts-node, mermaid or jsdom for a plan", function () {
-    this.timeout(60000);
+  /** The files a real `ai-system plan --machine mainpc --json` process loads, and its output. */
+  function loadedByPlan(extra: readonly string[]): { loaded: string[]; packages: Set<string>; stdout: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ai-system-modules-"));
     try {
       // Preloaded into the real process: on exit it writes every module file that was loaded.
       const probe = path.join(dir, "probe.js");
       const out = path.join(dir, "loaded.json");
       fs.writeFileSync(probe, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))));\n`);
-      const run = spawnSync(process.execPath, ["--require", probe, COMPILED_CLI, "plan", "--machine", "mainpc", "--json"], { encoding: "utf8", timeout: 60000 });
-      assert.strictEqual(run.status, 0, run.stderr);
-      const loaded = JSON.parse(fs.readFileSync(out, "utf8")) as string[];
+      const run = spawnSync(process.execPath, ["--require", probe, COMPILED_CLI, "plan", "--machine", "mainpc", "--json", ...extra], { encoding: "utf8", timeout: 60000 });
+      assert.ok(run.status === 0 || run.status === 1, run.stderr);
+      const loaded = (JSON.parse(fs.readFileSync(out, "utf8")) as string[]).filter((f) => f !== probe);
       const packages = new Set(loaded.filter((f) => f.includes(`${path.sep}node_modules${path.sep}`)).map((f) => {
         const rest = f.split(`${path.sep}node_modules${path.sep}`).pop()!.split(path.sep);
         return rest[0]!.startsWith("@") ? `${rest[0]}/${rest[1]}` : rest[0]!;
       }));
-      // The probe works: the plan's own packages are there (web-tree-sitter: preflight parses Python;
-      // @balena/dockerignore, one small file: the build context's links are checked against .dockerignore).
-      assert.deepStrictEqual([...packages].sort(), ["@balena/dockerignore", "web-tree-sitter", "yaml", "zod"]);
-      for (const forbidden of ["@pulumi/pulumi", "@pulumi/docker", "typescript", "ts-node", "mermaid", "jsdom"]) assert.ok(!packages.has(forbidden), forbidden);
-      const own = loaded.filter((f) => !f.includes("node_modules") && f !== probe).map((f) => path.relative(PROJECT_ROOT, f));
-      assert.ok(own.every((f) => f.startsWith(`dist${path.sep}`) && f.endsWith(".js")), own.join(", "));
-      for (const unused of ["compose/exportCompose", "migrate/migrateConfig", "report/actionPlanReport", "program/runProgram", "cli/composeCommand"]) {
-        assert.ok(!own.includes(path.join("dist", "src", `${unused}.js`)), unused);
-      }
+      return { loaded, packages, stdout: run.stdout };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it("loads neither the Pulumi SDK nor TypeScript, ts-node, mermaid or jsdom for a plan", function () {
+    this.timeout(60000);
+    const { loaded, packages } = loadedByPlan([]);
+    // The probe works: the plan's own packages are there. No Python file exists under the
+    // default config root (every script is missing), so web-tree-sitter is not loaded either.
+    assert.deepStrictEqual([...packages].sort(), ["@balena/dockerignore", "yaml", "zod"]);
+    for (const forbidden of ["@pulumi/pulumi", "@pulumi/docker", "typescript", "ts-node", "mermaid", "jsdom", "web-tree-sitter"]) assert.ok(!packages.has(forbidden), forbidden);
+    const own = loaded.filter((f) => !f.includes("node_modules")).map((f) => path.relative(PROJECT_ROOT, f));
+    assert.ok(own.every((f) => f.startsWith(`dist${path.sep}`) && f.endsWith(".js")), own.join(", "));
+    for (const unused of ["compose/exportCompose", "migrate/migrateConfig", "report/actionPlanReport", "program/runProgram", "cli/composeCommand"]) {
+      assert.ok(!own.includes(path.join("dist", "src", `${unused}.js`)), unused);
+    }
+  });
+
+  it("loads the Python grammar when the plan parses a Python file, with the same plan as in-process", async function () {
+    this.timeout(120000);
+    const { packages, stdout } = loadedByPlan(["--config-root", V3_TREE]);
+    assert.deepStrictEqual([...packages].sort(), ["@balena/dockerignore", "web-tree-sitter", "yaml", "zod"]);
+    // In this process mocha's root hook loaded the grammar before any test: the reference.
+    const inProcess = await runMain(["plan", "--machine", "mainpc", "--json", "--config-root", V3_TREE], {});
+    assert.strictEqual(stdout, inProcess.stdout);
+    const plan = JSON.parse(stdout) as { findings: { code: string }[] };
+    assert.ok(plan.findings.some((f) => f.code === "python-syntax"), "preflight parsed the agents' scripts");
   });
 
   it("colours finding severities on a terminal only, and never with NO_COLOR", function () {

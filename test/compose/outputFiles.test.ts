@@ -88,7 +88,7 @@ describe("compose: output files only inside --out, never through a link", functi
     for (let i = 0; i < 2; i++) {
       const result = compose(".env");
       assert.strictEqual(result.exitCode, 0, result.stderr);
-      assert.deepStrictEqual(fs.readdirSync(out).sort(), [".env", "docker-compose.network.yml", "docker-compose.pc2.yml"]);
+      assert.deepStrictEqual(fs.readdirSync(out).sort(), [".env", "ai-system-files", "docker-compose.network.yml", "docker-compose.pc2.yml"]);
       assert.strictEqual(fs.statSync(path.join(out, ".env")).mode & 0o777, 0o600);
       assert.ok(result.stdout.includes(`  ${out}/.env (mode 0600)`));
     }

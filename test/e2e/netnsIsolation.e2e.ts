@@ -15,7 +15,7 @@ import * as path from "path";
 import { DockerCli, E2E_DIR, engineEnvironment, runProgram, runScript, stripWarnings } from "./engine";
 
 const LABEL = "ai-system-e2e.test=netns-isolation";
-const NETWORK = "aie2e-netns-probe";
+const NETWORK = "netns-isolation-probe";
 const IMAGE = "ai-system-e2e/agent-stub:local";
 const UNROUTED = "203.0.113.1";
 const PORT = 9;
@@ -104,7 +104,7 @@ describe("the suite's own network namespace (e2e/in-netns.sh)", function () {
   });
 
   it("has no link but lo, the LAN-address bridge and the engine's bridges and veths, while a container runs", async () => {
-    await docker.run(["run", "-d", "--label", LABEL, "--network", NETWORK, "--name", "aie2e-netns-idle", IMAGE, "sleep", "300"]);
+    await docker.run(["run", "-d", "--label", LABEL, "--network", NETWORK, "--name", "netns-isolation-idle", IMAGE, "sleep", "300"]);
     const names = linkNames(await ip(["-o", "link", "show"]));
     assert.deepEqual(names.filter((n) => !(n === "lo" || n === "aie2e-lan" || /^br-[0-9a-f]{12}$/.test(n) || /^veth[0-9a-f]{7}$/.test(n))), []);
     assert.ok(names.includes("aie2e-lan") && names.some((n) => n.startsWith("br-")) && names.some((n) => n.startsWith("veth")), names.join(" "));

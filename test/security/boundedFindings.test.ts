@@ -141,7 +141,7 @@ describe("security/bounded findings and errors without stack traces", function (
       it(`a docker group named ${group} is an invalid-value finding in plan, compose and Pulumi`, async () => {
         const root = configCopy("config/overrides/docker.yaml", (t) => t.replace("    memory-stack:\n", `    ${group}:\n`));
         try {
-          const message = `docker group name "${group}" must be lowercase letters, digits and dashes (it becomes a container and DNS name)`;
+          const message = `docker group name "${group}" must be lowercase letters, digits, dashes and underscores (it becomes a container and DNS name, with _ as -)`;
           const plan = runPlanCommand(["--machine", "mainpc", "--config-root", root, "--json"], {});
           const findings = (JSON.parse(plan.stdout) as { findings: Finding[] }).findings;
           assert.strictEqual(plan.exitCode, 1);
