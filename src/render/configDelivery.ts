@@ -20,10 +20,11 @@
 import { createHash } from "crypto";
 import { ordinal } from "../config/ordinal";
 import { LoggingSettings, NatsSettings } from "./deploymentSettings";
-import { DROP_ALL_CAPABILITIES, INIT_PROCESS_LIMIT, processLimitException, renderLog, sortExceptions } from "./hardening";
+import { DROP_ALL_CAPABILITIES, INIT_PROCESS_LIMIT, processLimitException, sortExceptions } from "./hardening";
 import { CONFIG_INIT_CONTAINER_NAME, CONFIG_INIT_KEY } from "./names";
 import { RenderError } from "./renderError";
 import { ConfigFile, ContainerSpec, EnvVar, HardeningException, UploadSpec } from "./spec";
+import { renderVolumeInit } from "./volumeInit";
 import { VOLUMES } from "./volumes";
 
 /** Where the uploads land in the config init's own root filesystem. */
@@ -106,41 +107,20 @@ export function configInitExceptions(): HardeningException[] {
 
 /** Runs once before the groups (every group depends on it): config files -> config volume. */
 export function renderConfigInit(settings: Pick<NatsSettings, "natsImage"> & LoggingSettings, files: readonly ConfigFile[]): ContainerSpec {
-  return {
-    key: CONFIG_INIT_KEY,
-    role: "volume-init",
-    name: CONFIG_INIT_CONTAINER_NAME,
-    // The NATS image is on every host already and has sh, find, cp and chmod.
-    image: settings.natsImage,
-    command: ["sh", "-c", configInitScript()],
-    user: "0:0",
-    env: [],
-    attachNetwork: false,
-    aliases: [],
-    hosts: [],
-    ports: [],
-    internalPorts: [],
-    devices: [],
-    groupAdd: [],
-    mounts: [{ type: "volume", volume: VOLUMES.agentConfig.key, target: CONFIG_VOLUME_DIR, readOnly: false }],
-    tmpfs: [],
-    uploads: configUploads(files),
-    lifecycle: "once",
-    healthcheck: null,
-    gpu: null,
-    cpus: 0.5,
-    memoryMb: 64,
-    shmMb: null,
-    readOnlyRootfs: false,
-    noNewPrivileges: true,
-    capabilities: DROP_ALL_CAPABILITIES,
-    ipc: "private",
-    processLimit: INIT_PROCESS_LIMIT,
-    init: false,
-    restart: "no",
-    log: renderLog(settings),
-    waitTimeoutSeconds: null,
-    exceptions: configInitExceptions(),
-    dependsOn: [],
-  };
+  return renderVolumeInit(
+    {
+      key: CONFIG_INIT_KEY,
+      name: CONFIG_INIT_CONTAINER_NAME,
+      // The NATS image is on every host already and has sh, find, cp and chmod.
+      image: settings.natsImage,
+      command: ["sh", "-c", configInitScript()],
+      volume: VOLUMES.agentConfig.key,
+      target: CONFIG_VOLUME_DIR,
+      uploads: configUploads(files),
+      readOnlyRootfs: false,
+      capabilities: DROP_ALL_CAPABILITIES,
+      exceptions: configInitExceptions(),
+    },
+    settings,
+  );
 }

@@ -1,8 +1,9 @@
 import { NatsSettings } from "./deploymentSettings";
-import { INIT_PROCESS_LIMIT, processLimitException, renderLog, sortExceptions } from "./hardening";
+import { INIT_PROCESS_LIMIT, processLimitException, sortExceptions } from "./hardening";
 import { NATS_STORE_INIT_CONTAINER_NAME, NATS_STORE_INIT_KEY } from "./names";
 import { NATS_STORE_DIR } from "./natsServer";
 import { ContainerSpec, HardeningException } from "./spec";
+import { renderVolumeInit } from "./volumeInit";
 import { VOLUMES } from "./volumes";
 
 /** Capabilities the store init puts back, and why each is needed. */
@@ -34,41 +35,20 @@ export function storeInitExceptions(): HardeningException[] {
 
 /** Runs `chown -R <nats user> /data` on the JetStream volume, once, before the NATS container. */
 export function renderNatsStoreInit(settings: NatsSettings): ContainerSpec {
-  return {
-    key: NATS_STORE_INIT_KEY,
-    role: "volume-init",
-    name: NATS_STORE_INIT_CONTAINER_NAME,
-    image: settings.natsImage,
-    // The alpine image's entrypoint runs a command that is not a flag as given.
-    command: ["chown", "-R", settings.containerUsers.nats, NATS_STORE_DIR],
-    user: "0:0",
-    env: [],
-    attachNetwork: false,
-    aliases: [],
-    hosts: [],
-    ports: [],
-    internalPorts: [],
-    devices: [],
-    groupAdd: [],
-    mounts: [{ type: "volume", volume: VOLUMES.natsData.key, target: NATS_STORE_DIR, readOnly: false }],
-    tmpfs: [],
-    uploads: [],
-    lifecycle: "once",
-    healthcheck: null,
-    gpu: null,
-    cpus: 0.5,
-    memoryMb: 64,
-    shmMb: null,
-    readOnlyRootfs: true,
-    noNewPrivileges: true,
-    capabilities: { drop: ["ALL"], add: [...STORE_INIT_CAPABILITIES] },
-    ipc: "private",
-    processLimit: INIT_PROCESS_LIMIT,
-    init: false,
-    restart: "no",
-    log: renderLog(settings),
-    waitTimeoutSeconds: null,
-    exceptions: storeInitExceptions(),
-    dependsOn: [],
-  };
+  return renderVolumeInit(
+    {
+      key: NATS_STORE_INIT_KEY,
+      name: NATS_STORE_INIT_CONTAINER_NAME,
+      image: settings.natsImage,
+      // The alpine image's entrypoint runs a command that is not a flag as given.
+      command: ["chown", "-R", settings.containerUsers.nats, NATS_STORE_DIR],
+      volume: VOLUMES.natsData.key,
+      target: NATS_STORE_DIR,
+      uploads: [],
+      readOnlyRootfs: true,
+      capabilities: { drop: ["ALL"], add: [...STORE_INIT_CAPABILITIES] },
+      exceptions: storeInitExceptions(),
+    },
+    settings,
+  );
 }
