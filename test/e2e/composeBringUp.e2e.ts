@@ -25,18 +25,11 @@ import { agentEnvName } from "../../src/render/names";
 import { LAUNCHER_IMAGE_PATH } from "../../src/launcher/launcherContract";
 import { makeLeafCertificates } from "../../src/tls/leafCertificates";
 import { CRASHING_AGENTS, e2eOverride, OverrideResult, parseCompose, stringifyCompose } from "./composeOverride";
-import { DockerCli, engineEnvironment, runProgram, RunResult, runScript, seconds, sleep, stripWarnings, waitFor } from "./engine";
+import { COMPOSE_BIN, DockerCli, e2eImages, ENGINE_SCRIPT, engineEnvironment, runProgram, RunResult, runScript, seconds, sleep, stripWarnings, waitFor } from "./engine";
 import { crossDelivery, NatsWire } from "./natsWire";
 import { RedisReplyError, RedisWire } from "./redisWire";
 
-const COMPOSE_BIN = process.env.E2E_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
-const ENGINE_SCRIPT = path.join(__dirname, "../../e2e/engine.sh");
-const IMAGES = {
-  nats: "ai-system-e2e/nats:local",
-  "volume-init": "ai-system-e2e/nats:local",
-  redis: "ai-system-e2e/redis:local",
-  "agent-group": "ai-system-e2e/agent-stub:local",
-} as const;
+const IMAGES = e2eImages("ai-system-e2e/agent-stub:local");
 /** Per-host passwords (the leaf password is shared, as the stacks require). */
 const PASSWORDS: Record<Machine, { REDIS_PASSWORD: string; NATS_PASSWORD: string; NATS_LEAF_PASSWORD: string }> = {
   mainpc: { REDIS_PASSWORD: "redis-E2e-Main-0001", NATS_PASSWORD: "nats-E2e-Main-0001", NATS_LEAF_PASSWORD: "leaf-E2e-Both-0001" },

@@ -12,6 +12,18 @@ export const E2E_DIR = path.join(REPO_ROOT, "e2e");
 
 /** The Debian client matches the Debian daemon; E2E_DOCKER overrides. */
 export const DOCKER_BIN = process.env.E2E_DOCKER ?? (fs.existsSync("/usr/bin/docker") ? "/usr/bin/docker" : "docker");
+export const COMPOSE_BIN = process.env.E2E_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
+export const ENGINE_SCRIPT = path.join(E2E_DIR, "engine.sh");
+
+/** The local images (e2e/images.sh) that stand for each role's image in the compose files. */
+export function e2eImages(agentGroupImage: string) {
+  return {
+    nats: "ai-system-e2e/nats:local",
+    "volume-init": "ai-system-e2e/nats:local",
+    redis: "ai-system-e2e/redis:local",
+    "agent-group": agentGroupImage,
+  } as const;
+}
 
 export interface RunResult {
   readonly stdout: string;

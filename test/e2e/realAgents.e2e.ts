@@ -24,19 +24,12 @@ import { deriveSecret } from "../../src/render/derivedSecret";
 import { natsInboxPrefix } from "../../src/render/groupIdentity";
 import { makeLeafCertificates } from "../../src/tls/leafCertificates";
 import { e2eOverride, parseCompose, stringifyCompose } from "./composeOverride";
-import { DockerCli, E2E_DIR, engineEnvironment, REPO_ROOT, runProgram, RunResult, runScript, seconds, stripWarnings, waitFor } from "./engine";
+import { COMPOSE_BIN, DockerCli, e2eImages, ENGINE_SCRIPT, E2E_DIR, engineEnvironment, REPO_ROOT, runProgram, RunResult, runScript, seconds, stripWarnings, waitFor } from "./engine";
 import { NatsMessage, NatsWire } from "./natsWire";
 import { RedisWire } from "./redisWire";
 
 const TREE = path.resolve(REPO_ROOT, "../shared/fixtures/voice-assistant-prod/2025-07-26-v3-tree");
-const COMPOSE_BIN = process.env.E2E_DOCKER_COMPOSE ?? "/usr/bin/docker-compose";
-const ENGINE_SCRIPT = path.join(E2E_DIR, "engine.sh");
-const IMAGES = {
-  nats: "ai-system-e2e/nats:local",
-  "volume-init": "ai-system-e2e/nats:local",
-  redis: "ai-system-e2e/redis:local",
-  "agent-group": "ai-system-e2e/agent-real:local",
-} as const;
+const IMAGES = e2eImages("ai-system-e2e/agent-real:local");
 const PASSWORDS: Record<Machine, { REDIS_PASSWORD: string; NATS_PASSWORD: string; NATS_LEAF_PASSWORD: string }> = {
   mainpc: { REDIS_PASSWORD: "redis-Real-Main-001", NATS_PASSWORD: "nats-Real-Main-0001", NATS_LEAF_PASSWORD: "leaf-Real-Both-0001" },
   pc2: { REDIS_PASSWORD: "redis-Real-Pc2-0002", NATS_PASSWORD: "nats-Real-Pc2-00002", NATS_LEAF_PASSWORD: "leaf-Real-Both-0001" },
