@@ -8,6 +8,16 @@ import { ContainerStatus, LauncherStatus } from "./launcherStatus";
 
 /** Runs `group_launcher.py status --json` in a container; Docker's multiplexed output is split by docker-modem. */
 async function execStatus(docker: Docker, id: string): Promise<LauncherStatus | { error: string }> {
+  try {
+    return await askLauncher(docker, id);
+  } catch (error) {
+    // The container stopped or restarted between inspect and exec (a required agent's crash):
+    // that container's status, not a reason to show no host at all.
+    return { error: `cannot ask the launcher: ${error instanceof Error ? error.message : String(error)}`.split("\n")[0]! };
+  }
+}
+
+async function askLauncher(docker: Docker, id: string): Promise<LauncherStatus | { error: string }> {
   const exec = await docker.getContainer(id).exec({ Cmd: ["python3", LAUNCHER_IMAGE_PATH, "status", "--json"], AttachStdout: true, AttachStderr: true });
   const stream = await exec.start({ hijack: true, stdin: false });
   const stdout: Buffer[] = [];
