@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { normalizeDistribution, parseRequirement, RequirementSpec } from "../requirements/requirementLine";
 import { appendAll } from "./appendAll";
 import { Finding, finding } from "./finding";

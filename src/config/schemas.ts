@@ -1,5 +1,5 @@
 import { getOwn } from "./ownProperty";
-import { z } from "zod";
+import * as z from "zod";
 import { Finding, finding } from "./finding";
 import { MACHINES } from "./machine";
 import { SourceLocation } from "./sourceLocation";

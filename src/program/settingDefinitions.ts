@@ -3,7 +3,7 @@
  * default and its validation. Pulumi.yaml documents the same table (a test keeps them equal).
  */
 import { IMAGE_REFERENCE } from "../config/schemas";
-import { z } from "zod";
+import * as z from "zod";
 import { HEALTH_GATES } from "../plan/healthGate";
 
 export const CONFIG_NAMESPACE = "ai-system";
