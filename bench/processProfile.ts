@@ -5,12 +5,13 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import { SourceMap } from "module";
 import * as os from "os";
 import * as path from "path";
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number; readonly columnNumber: number };
   readonly children?: readonly number[];
 }
 
@@ -37,8 +38,34 @@ const CATEGORIES: readonly { what: string; matches: (frame: Frame) => boolean }[
   { what: "zod (schemas built at import, validation)", matches: inPackage("zod") },
   { what: "loading modules (resolve, read, compile, top level)", matches: (f) => f.functionName === "Module._load" },
   { what: "garbage collection", matches: (f) => f.functionName === "(garbage collector)" },
-  { what: "the command's own code", matches: (f) => !topLevel(f) && f.url.includes(`${path.sep}dist${path.sep}src${path.sep}`) },
+  { what: "the command's own code", matches: (f) => !topLevel(f) && !f.url.includes(`${path.sep}node_modules${path.sep}`) && /[/\\](src|components)[/\\]/.test(f.url) },
 ];
+
+/**
+ * The bundle (dist/ai-system.js) is one URL: each frame is put back at its source file through
+ * the bundle's source map, so the categories see yaml, zod and src/ as separate files again.
+ */
+function sourceFrames(profile: CpuProfile): Map<number, Frame> {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      const file = url.startsWith("file://") ? new URL(url).pathname : url;
+      const mapFile = `${file}.map`;
+      maps.set(url, file.endsWith(".js") && fs.existsSync(mapFile) ? new SourceMap(JSON.parse(fs.readFileSync(mapFile, "utf8")) as ConstructorParameters<typeof SourceMap>[0]) : null);
+    }
+    return maps.get(url)!;
+  };
+  const frames = new Map<number, Frame>();
+  for (const node of profile.nodes) {
+    const frame = node.callFrame;
+    const map = frame.url === "" ? null : mapOf(frame.url);
+    const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+    const source = entry !== undefined && "originalSource" in entry ? entry.originalSource : undefined;
+    // Only the file changes: the line stays the bundle's, which is what `topLevel` means here.
+    frames.set(node.id, source === undefined ? frame : { ...frame, url: path.resolve(path.dirname(new URL(frame.url, "file:///").pathname), source.replace(/^file:\/\//, "")) });
+  }
+  return frames;
+}
 
 /** Shares of one profiled run of `args` (node arguments after the profiler's own), largest first. */
 export function profileProcess(args: readonly string[], cwd: string): { totalMs: number; shares: ProfileShare[] } {
@@ -56,6 +83,7 @@ export function profileProcess(args: readonly string[], cwd: string): { totalMs:
 
 function summarise(profile: CpuProfile): { totalMs: number; shares: ProfileShare[] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const frames = sourceFrames(profile);
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const other = "node start-up and the rest";
@@ -67,7 +95,7 @@ function summarise(profile: CpuProfile): { totalMs: number; shares: ProfileShare
     totalMs += delta;
     let what = other;
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame;
+      const frame = frames.get(at)!;
       const category = CATEGORIES.find((c) => c.matches(frame));
       if (category !== undefined) {
         what = category.what;
