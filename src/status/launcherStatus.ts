@@ -30,6 +30,8 @@ export interface ContainerStatus {
   readonly name: string;
   readonly role: string;
   readonly state: string;
+  /** Docker's exit code of a container that has stopped; null while it runs. */
+  readonly exitCode: number | null;
   readonly health: string | null;
   readonly restarts: number;
   /** Agent groups only: the launcher's document, or why it could not be read. */
@@ -46,10 +48,20 @@ export function everyGateHealthy(containers: readonly ContainerStatus[]): boolea
   return groups.length > 0 && groups.every(launcherHealthy);
 }
 
+/**
+ * A one-shot volume init is done when it exited 0; a healthcheck its image may carry (a NATS image
+ * with HEALTHCHECK, as the e2e's) says nothing about it once it has exited.
+ */
+function containerState(c: ContainerStatus): string {
+  const state = c.exitCode === null ? c.state : `${c.state} ${c.exitCode}`;
+  if (c.role === "volume-init" && c.exitCode !== null) return `${state} (${c.exitCode === 0 ? "done" : "FAILED"})`;
+  return c.health === null ? state : `${state} (${c.health})`;
+}
+
 export function formatStatus(machine: string, containers: readonly ContainerStatus[]): string[] {
   const out = [`${machine}: ${everyGateHealthy(containers) ? "every gating agent is healthy" : "NOT every gating agent is healthy"}`];
   for (const c of containers) {
-    out.push(`${c.name}  ${c.state}${c.health === null ? "" : ` (${c.health})`}  restarts ${c.restarts}`);
+    out.push(`${c.name}  ${containerState(c)}  restarts ${c.restarts}`);
     if (c.launcher === null) continue;
     if ("error" in c.launcher) {
       out.push(`  launcher: ${c.launcher.error}`);

@@ -60,6 +60,7 @@ export async function readHostStatus(docker: Docker, machine: Machine): Promise<
         name: nameOf(info),
         role,
         state: info.State.Status,
+        exitCode: info.State.Running || info.State.Status === "created" ? null : info.State.ExitCode,
         health: info.State.Health?.Status ?? null,
         restarts: info.RestartCount,
         launcher: role !== "agent-group" ? null : info.State.Running ? await execStatus(docker, info.Id) : { error: `container is ${info.State.Status}` },

@@ -470,6 +470,8 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
     const mainpcGroups = Object.values(services("mainpc")).filter((s) => s["x-ai-system"].role === "agent-group").map((s) => s.container_name as string);
     const shown = lines.filter((l) => /^\S/.test(l)).slice(1).map((l) => l.split("  ")[0]!);
     assert.deepEqual(shown, [...mainpcGroups, containerOf("mainpc", "config-init"), containerOf("mainpc", "nats"), containerOf("mainpc", "nats-store-init"), containerOf("mainpc", "redis")].sort());
+    // The one-shot inits are done, whatever healthcheck the NATS image they run carries.
+    for (const init of ["config-init", "nats-store-init"]) assert.ok(lines.includes(`${containerOf("mainpc", init)}  exited 0 (done)  restarts 0`), text.stdout);
     assert.ok(lines.some((l) => /^ {2}SystemDigitalTwin +healthy +gates +restarts 0 +observed 7220,7222,8220 declared 7220,8220,8221; \/health on 7222: 200$/.test(l)), text.stdout);
     const cognitive = lines.findIndex((l) => /^ {2}CognitiveModelAgent +crash-looping optional restarts \d+ +observed - declared /.test(l));
     assert.ok(cognitive > 0, text.stdout);

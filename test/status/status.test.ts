@@ -26,6 +26,7 @@ const group = (agents: LauncherAgentStatus[], over: Partial<ContainerStatus> = {
   name: "ai-system-learning",
   role: "agent-group",
   state: "running",
+  exitCode: null,
   health: "healthy",
   restarts: 0,
   launcher: { group: "learning", healthy: agents.every((a) => !a.gates || a.state === "healthy"), gating: agents.filter((a) => a.gates).map((a) => a.name), notHealthy: [], agents },
@@ -52,6 +53,14 @@ describe("status command", () => {
       "  B                                crash-looping optional restarts 4   observed - declared 5643,5644,5645; not looked at yet",
       "    | one",
       "    | boom",
+    ]);
+    const init = (exitCode: number): ContainerStatus => ({ name: "ai-system-config-init", role: "volume-init", state: "exited", exitCode, health: "unhealthy", restarts: 0, launcher: null });
+    assert.deepStrictEqual(formatStatus("mainpc", [init(0), group([agent({})], { state: "restarting", exitCode: 137, health: null, launcher: { error: "container is restarting" } }), init(1)]), [
+      "mainpc: NOT every gating agent is healthy",
+      "ai-system-config-init  exited 0 (done)  restarts 0",
+      "ai-system-learning  restarting 137  restarts 0",
+      "  launcher: container is restarting",
+      "ai-system-config-init  exited 1 (FAILED)  restarts 0",
     ]);
     assert.strictEqual(everyGateHealthy([group([agent({ state: "unhealthy" })])]), false);
     assert.strictEqual(everyGateHealthy([group([agent({})], { state: "restarting", launcher: { error: "container is restarting" } })]), false);
