@@ -6,17 +6,12 @@
  */
 import { SETTINGS } from "../program/settingDefinitions";
 import { SECRET_NAMES, SecretName, SecretRef } from "../render/spec";
-import { secretVariableValues } from "./composeText";
+import { secretVariable, secretVariableValues } from "./composeText";
 
-/** The plain variables `--write-env` reads from the command's environment (the raw encodings). */
-export const PASSWORD_INPUTS: Readonly<Record<SecretName, string>> = {
-  natsLeafCa: "NATS_LEAF_CA",
-  natsLeafCert: "NATS_LEAF_CERT",
-  natsLeafKey: "NATS_LEAF_KEY",
-  natsLeafPassword: "NATS_LEAF_PASSWORD",
-  natsPassword: "NATS_PASSWORD",
-  redisPassword: "REDIS_PASSWORD",
-};
+/** The plain variables `--write-env` reads from the command's environment: each secret's raw encoding. */
+export const PASSWORD_INPUTS: Readonly<Record<SecretName, string>> = Object.fromEntries(
+  SECRET_NAMES.map((secret) => [secret, secretVariable({ secret, encoding: "raw" })]),
+) as Record<SecretName, string>;
 
 export type EnvFileOutcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly problems: readonly string[] };
 
