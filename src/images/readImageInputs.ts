@@ -9,6 +9,7 @@ import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
 import { generateRequirements } from "../requirements/generateRequirements";
 import { ImportScanner } from "../requirements/importScanner";
+import { PythonFiles } from "../python/pythonFiles";
 import { missingDockerignoreRules } from "./dockerignoreRules";
 import { LAUNCHER_FILE, LAUNCHER_SOURCE } from "../launcher/launcherContract";
 import { ModuleResolver } from "../requirements/moduleResolver";
@@ -32,6 +33,8 @@ export interface ImageInputsRequest {
   readonly configRoot: string;
   /** The environment the plan was built with (the staleness check plans both machines with it). */
   readonly env: Environment;
+  /** The plan's parses of the Python files, so each file is parsed once per run. */
+  readonly pythonFiles?: PythonFiles;
 }
 
 export interface ImageInputs {
@@ -104,7 +107,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     });
   }
 
-  const scanner = new ImportScanner(new ModuleResolver(configRoot));
+  const scanner = new ImportScanner(new ModuleResolver(configRoot), request.pythonFiles ?? new PythonFiles(configRoot));
   const inputs: GroupImageInput[] = [];
   for (const container of [...plan.containers].sort((a, b) => ordinal(a.name, b.name))) {
     const group = container.name;
@@ -180,7 +183,7 @@ function staleRequirements(request: ImageInputsRequest, onDisk: ReadonlyMap<stri
   const names = [BASE_FILE, ...plan.containers.flatMap((c) => [groupFile(c.name), systemFile(c.name)])].sort(ordinal);
   let stale: string[] | null = null;
   for (const machines of [MACHINES, [plan.machine]]) {
-    const generated = generateRequirements({ configRoot, machines, env, override: plan.config.override });
+    const generated = generateRequirements({ configRoot, machines, env, override: plan.config.override, pythonFiles: request.pythonFiles });
     if (generated.failed) continue;
     const differing = names.filter((name) => onDisk.get(requirementsPath(name))?.toString("utf8") !== generated.files.get(name));
     if (differing.length === 0) return [];

@@ -1,6 +1,7 @@
 import { Finding, formatFindings } from "../config/finding";
 import { Environment } from "../config/substituteEnvironment";
 import { DeploymentPlan } from "../plan/deploymentPlan";
+import { PythonFiles } from "../python/pythonFiles";
 import { ImageSettings } from "../render/deploymentSettings";
 import { prebuiltGroupImages } from "../render/groupImages";
 import { GroupImageSpec } from "../render/spec";
@@ -15,6 +16,8 @@ export interface GroupImagesRequest {
   readonly images: ImageSettings;
   /** The plan's environment (for the staleness check of the generated requirements). */
   readonly env: Environment;
+  /** The plan's parses of the Python files (see PlanOptions.pythonFiles). */
+  readonly pythonFiles?: PythonFiles;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface GroupImagesRequest {
 export function resolveGroupImages(request: GroupImagesRequest): GroupImagesOutcome {
   const { plan, images } = request;
   if (images.mode === "prebuilt") return { ok: true, images: prebuiltGroupImages(images, plan.containers.map((c) => c.name)) };
-  const read = readImageInputs({ plan, configRoot: request.configRoot, env: request.env });
+  const read = readImageInputs({ plan, configRoot: request.configRoot, env: request.env, pythonFiles: request.pythonFiles });
   if (read.problems.length > 0) return { ok: false, problems: read.problems };
   const byGroup = new Map(read.inputs.map((i) => [i.group, buildGroupImage(i, images)]));
   return { ok: true, images: plan.containers.map((c) => byGroup.get(c.name)!) };

@@ -20,6 +20,7 @@ import { DeploymentPlan } from "../plan/deploymentPlan";
 import { planEnvironment } from "../program/planEnvironment";
 import { planRefusal } from "../program/planRefusal";
 import { projectStackSettings, projectStackSource } from "../program/projectStackSettings";
+import { PythonFiles } from "../python/pythonFiles";
 import { PythonGrammarNotLoaded } from "../python/pythonParser";
 import { SettingsSource, StackSettings } from "../program/stackSettings";
 import { hostOptions } from "../program/hostOptions";
@@ -80,6 +81,8 @@ export type RefusedMachine = Extract<PrepareOutcome, { ok: false }>;
 export function prepareMachine(settings: StackSettings, request: PrepareRequest = {}): PrepareOutcome {
   const machine = settings.machine;
   let plan: DeploymentPlan | null = request.plan ?? null;
+  // Each Python file parsed once for the plan and the image inputs (build mode) together.
+  const pythonFiles = new PythonFiles(settings.configRoot);
   try {
     plan ??= (request.buildPlan ?? buildDeploymentPlan)({
       configRoot: settings.configRoot,
@@ -89,8 +92,9 @@ export function prepareMachine(settings: StackSettings, request: PrepareRequest 
       vramCapacityMb: settings.vramCapacityMb ?? undefined,
       host: hostOptions(settings, request.settingsSource ?? { file: `Pulumi.${machine}.yaml`, lineOf: () => 1 }),
       healthGate: settings.healthGate,
+      pythonFiles,
     });
-    return preparePlanned(settings, plan, request.configFiles);
+    return preparePlanned(settings, plan, request.configFiles, pythonFiles);
   } catch (error) {
     // Not a problem of the config: the entry point loads the grammar and prepares again.
     if (error instanceof PythonGrammarNotLoaded) throw error;
@@ -99,7 +103,7 @@ export function prepareMachine(settings: StackSettings, request: PrepareRequest 
   }
 }
 
-function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConfigFiles: readonly ConfigFile[] | undefined): PrepareOutcome {
+function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConfigFiles: readonly ConfigFile[] | undefined, pythonFiles: PythonFiles): PrepareOutcome {
   const machine = plan.machine;
   const refused = (stage: PrepareStage, findings: readonly Finding[], refusal: string, hardening: readonly ContainerReport[] | null = null): PrepareOutcome => ({
     ok: false,
@@ -112,7 +116,7 @@ function preparePlanned(settings: StackSettings, plan: DeploymentPlan, givenConf
   });
   const planRefused = planRefusal(plan);
   if (planRefused !== null) return refused("plan", plan.findings, planRefused);
-  const images = resolveGroupImages({ plan, configRoot: settings.configRoot, images: settings.images, env: planEnvironment(settings) });
+  const images = resolveGroupImages({ plan, configRoot: settings.configRoot, images: settings.images, env: planEnvironment(settings), pythonFiles });
   if (!images.ok) return refused("images", sortFindings([...plan.findings, ...images.problems]), imageRefusal(machine, settings.configRoot, images.problems));
   const config = givenConfigFiles === undefined ? readConfigDirectory(settings.hostConfigDir) : { files: givenConfigFiles, findings: [] };
   if (config.findings.length > 0) {

@@ -36,6 +36,8 @@ export interface PlanOptions {
   readonly host?: HostOptions;
   /** Stack setting `healthGate`: which agents a container's health waits for (default `dependencies`). */
   readonly healthGate?: HealthGate;
+  /** The parses of the config root's Python files, to share with the image inputs read after the plan. */
+  readonly pythonFiles?: PythonFiles;
 }
 
 const UNKNOWN_HOST: HostOptions = { platform: "linux", memoryMb: null, infrastructureMemoryMb: 0, imageMode: "prebuilt", settingAt: () => ({ file: "Pulumi.yaml", line: 1 }) };
@@ -69,7 +71,8 @@ export function buildDeploymentPlan(options: PlanOptions): DeploymentPlan {
 
   // One parse of each Python file per plan: the sound-library scan and the preflight share it.
   const resolver = new ModuleResolver(config.configRoot);
-  const pythonFiles = new PythonFiles(config.configRoot);
+  const pythonFiles = options.pythonFiles ?? new PythonFiles(config.configRoot);
+  if (pythonFiles.root !== config.configRoot) throw new Error(`the shared Python parses are of ${pythonFiles.root}, not of the config root ${config.configRoot}`);
 
   let containers: DeploymentPlan["containers"] = [];
   let waves = 0;

@@ -14,8 +14,11 @@ export interface ParsedPythonFile {
 /** Parses each root-relative file once (the requirements, image and preflight passes share it). */
 export class PythonFiles {
   private readonly parsed = new Map<string, ParsedPythonFile | string>();
+  readonly root: string;
 
-  constructor(readonly root: string) {}
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
 
   /** The parsed file, or why it cannot be read. */
   read(file: string): ParsedPythonFile | string {

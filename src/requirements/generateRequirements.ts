@@ -6,6 +6,7 @@ import { Environment } from "../config/substituteEnvironment";
 import { buildDeploymentPlan } from "../plan/buildDeploymentPlan";
 import { ContainerPlan } from "../plan/deploymentPlan";
 import { groupRequirements, GroupRequirements } from "./groupRequirements";
+import { PythonFiles } from "../python/pythonFiles";
 import { ImportScanner } from "./importScanner";
 import { ModuleResolver } from "./moduleResolver";
 import { baseDistributions, requirementsFiles } from "./requirementsFiles";
@@ -24,6 +25,8 @@ export interface GenerateOptions {
   readonly envByMachine?: Partial<Record<Machine, Environment>>;
   /** CONFIG_OVERRIDE to plan with; null for none. */
   readonly override: string | null;
+  /** Parses of the config root's Python files already made (the plan's), shared by every plan and scan here. */
+  readonly pythonFiles?: PythonFiles;
 }
 
 export interface GeneratedRequirements {
@@ -50,11 +53,12 @@ export interface GeneratedRequirements {
  * the config root, writes nothing: the command decides where the files go.
  */
 export function generateRequirements(options: GenerateOptions): GeneratedRequirements {
+  const pythonFiles = options.pythonFiles ?? new PythonFiles(options.configRoot);
   const findings: Finding[] = [];
   const containers: ContainerPlan[] = [];
   const settings = new Map<Machine, RequirementsSettings>();
   for (const machine of options.machines) {
-    const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.envByMachine?.[machine] ?? options.env, override: options.override });
+    const plan = buildDeploymentPlan({ configRoot: options.configRoot, machine, env: options.envByMachine?.[machine] ?? options.env, override: options.override, pythonFiles });
     appendAll(findings, plan.findings);
     appendAll(containers, plan.containers);
     settings.set(machine, plan.config.requirements);
@@ -71,7 +75,7 @@ export function generateRequirements(options: GenerateOptions): GeneratedRequire
   const failed = hasErrors(findings.filter((f) => !PREFLIGHT_CODES.has(f.code))) || conflicts.length > 0;
   if (failed) return { findings, failed, conflicts, groups: [], base: [], userFiles: [], files: new Map(), warnings: [], scannedFiles: 0 };
 
-  const scanner = new ImportScanner(new ModuleResolver(options.configRoot));
+  const scanner = new ImportScanner(new ModuleResolver(options.configRoot), pythonFiles);
   const user = new UserRequirements(options.configRoot);
   const groups: GroupRequirements[] = [];
   const warnings: Finding[] = [...user.findings];

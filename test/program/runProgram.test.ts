@@ -28,8 +28,10 @@ describe("program/runProgram", function () {
     );
     await run.settle();
     assert.strictEqual(calls.length, 1);
-    const { env, host, ...rest } = calls[0];
+    const { env, host, pythonFiles, ...rest } = calls[0];
     assert.deepStrictEqual(rest, { configRoot: "/srv/monorepo", healthGate: "dependencies", machine: "mainpc", override: "docker", vramCapacityMb: 20480 });
+    // One parse cache for the plan and the image inputs, of the config root.
+    assert.strictEqual(pythonFiles?.root, "/srv/monorepo");
     // The host as the settings describe it; settings findings point at the stack file.
     const { settingAt, ...hostRest } = host!;
     assert.deepStrictEqual(hostRest, { platform: "linux", memoryMb: null, infrastructureMemoryMb: 1536, imageMode: "prebuilt", pinnedGroups: [] });
