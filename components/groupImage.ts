@@ -17,7 +17,13 @@ import { GroupImageSpec } from "../src/render";
  * socket), not from the provider's `host`: over ssh:// the image would be built into the wrong
  * daemon. The "legacy" path (legacyBuildDockerImage) sends the context through the provider's own
  * client (client.ImageBuild) and still uses BuildKit, by a session dialled over the same client
- * (enableBuildKitIfSupported), so the build runs on the stack's Docker host.
+ * (enableBuildKitIfSupported), so the build runs on the stack's Docker host. Measured over ssh://
+ * with the real provider and engine (README, Build).
+ *
+ * The image labels go in `labels`, not `label`: the legacy path builds its options with
+ * createImageBuildOptions (resource_docker_registry_image_funcs.go), which reads only `labels`;
+ * `label` is read only by the buildx path (docker_buildx_build.go mapBuildAttributesToBuildOptions),
+ * so with `label` the built image carried none of them (measured: only the base image's label).
  */
 export function groupImageArgs(spec: GroupImageSpec): docker.RemoteImageArgs {
   if (spec.build === null) return { name: spec.reference, keepLocally: true };
@@ -25,7 +31,7 @@ export function groupImageArgs(spec: GroupImageSpec): docker.RemoteImageArgs {
   return {
     name: spec.reference,
     keepLocally: true,
-    build: { context: b.context, dockerfile: b.dockerfile, buildArgs: { ...b.buildArgs }, label: { ...b.labels }, useLegacyBuilder: true },
+    build: { context: b.context, dockerfile: b.dockerfile, buildArgs: { ...b.buildArgs }, labels: { ...b.labels }, useLegacyBuilder: true },
     triggers: { contentHash: b.contentHash },
   };
 }

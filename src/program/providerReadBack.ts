@@ -38,6 +38,22 @@ function readHealthcheck(h: Props): Props {
   };
 }
 
+/**
+ * A capability as Docker stores it: upper case with the CAP_ prefix, "ALL" as it is
+ * (github.com/docker/docker v28.5.2 client/container_create.go normalizeCap, applied by the
+ * provider's client in ContainerCreate before the request is sent).
+ */
+export function storedCapability(name: string): string {
+  const upper = name.toUpperCase();
+  return upper === "ALL" || upper.startsWith("CAP_") ? upper : `CAP_${upper}`;
+}
+
+/** normalizeCapabilities: each name stored once, sorted; Read sets them back from HostConfig.CapAdd/CapDrop. */
+function readCapabilities(c: Props): Props {
+  const stored = (v: unknown[]): string[] => [...new Set(v.map((n) => storedCapability(String(n))))].sort();
+  return Object.fromEntries(Object.entries(c).map(([k, v]) => [k, (k === "adds" || k === "drops") && Array.isArray(v) ? stored(v) : v]));
+}
+
 /** resourceDockerContainerRead (resource_docker_container_funcs.go), for the fields it sets. */
 function readContainer(inputs: Props): Props {
   const state: Props = { ...inputs };
@@ -50,6 +66,7 @@ function readContainer(inputs: Props): Props {
   // The daemon sets MemorySwap = 2 x Memory when none is given; Read stores it in MB.
   if (inputs.memorySwap === undefined && memory > 0) state.memorySwap = memory * 2;
   if (isRecord(inputs.healthcheck)) state.healthcheck = readHealthcheck(inputs.healthcheck);
+  if (isRecord(inputs.capabilities)) state.capabilities = readCapabilities(inputs.capabilities);
   // flattenContainerPorts: sorted by internal port (byPortAndProtocol).
   if (Array.isArray(inputs.ports)) {
     state.ports = [...inputs.ports].filter(isRecord).sort((a, b) => Number(a.internal) - Number(b.internal));

@@ -6,8 +6,14 @@ import { ContainerSpec, HardeningException } from "./spec";
 import { renderVolumeInit } from "./volumeInit";
 import { VOLUMES } from "./volumes";
 
-/** Capabilities the store init puts back, and why each is needed. */
-export const STORE_INIT_CAPABILITIES = ["CHOWN", "DAC_READ_SEARCH"] as const;
+/**
+ * Capabilities the store init puts back, and why each is needed. Written as Docker stores them
+ * (CAP_ prefix): the provider's client sends them so (github.com/docker/docker v28.5.2
+ * client/container_create.go ContainerCreate -> normalizeCapabilities) and its Read stores
+ * HostConfig.CapAdd as it comes back (resource_docker_container_funcs.go
+ * resourceDockerContainerRead), so "CHOWN" would be replaced after every `pulumi refresh`.
+ */
+export const STORE_INIT_CAPABILITIES = ["CAP_CHOWN", "CAP_DAC_READ_SEARCH"] as const;
 
 /**
  * Why the init runs as root: nats:2.10-alpine has no non-root user and no /data, so Docker

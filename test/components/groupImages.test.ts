@@ -73,7 +73,7 @@ describe("components: agent-group images (imageMode build)", function () {
         buildArgs: { REQUIREMENTS: "ai-system-build/requirements/core.txt", SYSTEM_PACKAGES: "libsndfile1" },
         context: root,
         dockerfile: path.join(PROJECT_ROOT, "docker", "Dockerfile.cpu"),
-        label: { "ai-system.content-hash": hash(core), "ai-system.group": "core" },
+        labels: { "ai-system.content-hash": hash(core), "ai-system.group": "core" },
         useLegacyBuilder: true,
       },
       keepLocally: true,
@@ -90,7 +90,7 @@ describe("components: agent-group images (imageMode build)", function () {
         },
         context: root,
         dockerfile: path.join(PROJECT_ROOT, "docker", "Dockerfile.gpu"),
-        label: { "ai-system.content-hash": hash(gpu), "ai-system.group": "vision-gpu" },
+        labels: { "ai-system.content-hash": hash(gpu), "ai-system.group": "vision-gpu" },
         useLegacyBuilder: true,
       },
       keepLocally: true,
@@ -124,6 +124,25 @@ describe("components: agent-group images (imageMode build)", function () {
       const c = named(run, CONTAINER, name);
       assert.deepStrictEqual([c.inputs.stopTimeout, c.inputs.destroyGraceSeconds], [seconds, seconds], name);
     }
+  });
+
+  it("sends only build fields the provider's legacy builder reads, under the names it reads them by", () => {
+    // terraform-provider-docker (the pin of @pulumi/docker 5.2.0), the useLegacyBuilder path:
+    // buildImage (resource_docker_image_funcs.go) -> legacyBuildDockerImage -> createImageBuildOptions
+    // (resource_docker_registry_image_funcs.go). `label` (no s) is read only by the buildx path
+    // (docker_buildx_build.go mapBuildAttributesToBuildOptions): sent here it would be dropped.
+    const readers: readonly (readonly [string, string])[] = [
+      ["buildArgs", "createImageBuildOptions: buildOptions[\"build_args\"]"],
+      ["context", "legacyBuildDockerImage: rawBuild[\"context\"]"],
+      ["dockerfile", "createImageBuildOptions: buildOptions[\"dockerfile\"]"],
+      ["labels", "createImageBuildOptions: buildOptions[\"labels\"] -> ImageBuildOptions.Labels"],
+      ["useLegacyBuilder", "buildImage: rawBuildValue[\"use_legacy_builder\"]"],
+    ];
+    const core = named(run, REMOTE_IMAGE, "mainpc-group-image-core");
+    const sent = Object.keys(core.inputs.build as Record<string, unknown>).sort();
+    assert.deepStrictEqual(sent, readers.map(([field]) => field));
+    const built = { key: "core", reference: "ai-system-core:0123456789abcdef", build: { context: "/r", dockerfile: "/d", template: "cpu" as const, buildArgs: { A: "1" }, labels: { "ai-system.group": "core" }, contentHash: "0".repeat(64), hashed: [], timeoutMinutes: 60 } };
+    assert.deepStrictEqual(groupImageArgs(built).build, { context: "/r", dockerfile: "/d", buildArgs: { A: "1" }, labels: { "ai-system.group": "core" }, useLegacyBuilder: true });
   });
 
   it("gives a build the configured timeout (the provider's default is 20 minutes); a pull keeps the defaults", () => {

@@ -243,7 +243,7 @@ describe("components/MachineStack under mocks", function () {
     assert.ok(init.parent.endsWith("ai-system:messaging:NatsServer::mainpc-nats"));
     assert.deepStrictEqual(init.inputs, {
       attach: true,
-      capabilities: { adds: ["CHOWN", "DAC_READ_SEARCH"], drops: ["ALL"] },
+      capabilities: { adds: ["CAP_CHOWN", "CAP_DAC_READ_SEARCH"], drops: ["ALL"] },
       command: ["chown", "-R", "10002:10002", "/data"],
       cpus: "0.5",
       image: "sha256:nats:2.10-alpine",

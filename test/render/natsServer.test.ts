@@ -213,7 +213,7 @@ describe("render/natsServer", () => {
         attachNetwork: false,
         ports: [],
         mounts: [{ type: "volume", volume: "nats-data", target: "/data", readOnly: false }],
-        capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_READ_SEARCH"] },
+        capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_READ_SEARCH"] },
         readOnlyRootfs: true,
         noNewPrivileges: true,
         lifecycle: "once",
