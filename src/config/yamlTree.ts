@@ -2,6 +2,7 @@ import { setOwn } from "./ownProperty";
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
 import { Finding, finding } from "./finding";
 import { SourceLocation } from "./sourceLocation";
+import { RecentResults } from "./recentResults";
 
 /**
  * A YAML value that remembers where it was written. The loader merges and substitutes on
@@ -53,8 +54,7 @@ const MAX_DEPTH = 64;
  * twice per command; the result is a pure function of the two and never mutated (readonly
  * trees), so the second read is free. Small, so a long-lived process does not collect trees.
  */
-const recent = new Map<string, ParsedYaml>();
-const RECENT_MAX = 4;
+const recent = new RecentResults<ParsedYaml>(4);
 
 /** Forgets the recent parses: the bench measures each plan as a fresh process runs it, parse included. */
 export function forgetRecentParses(): void {
@@ -63,13 +63,7 @@ export function forgetRecentParses(): void {
 
 /** Parses one YAML text. A syntax error yields findings and an empty map, never an exception. */
 export function parseYamlTree(text: string, file: string): ParsedYaml {
-  const key = `${file}\0${text}`;
-  const known = recent.get(key);
-  if (known !== undefined) return known;
-  const parsed = parseYamlTreeUncached(text, file);
-  recent.set(key, parsed);
-  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
-  return parsed;
+  return recent.get(`${file}\0${text}`, () => parseYamlTreeUncached(text, file));
 }
 
 function parseYamlTreeUncached(text: string, file: string): ParsedYaml {

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { Machine } from "../config/machine";
+import { RecentResults } from "../config/recentResults";
 import { CONFIG_NAMESPACE } from "./settingDefinitions";
 import { lineOfKey } from "./stackFileLines";
 import { parseStackSettings, SettingsOutcome, SettingsSource } from "./stackSettings";
@@ -39,18 +40,10 @@ function rawOf(projectText: string | null, stackText: string | null): Readonly<R
  * and parsing Pulumi.yaml each time was a fifth of the command's CPU. A pure function of the
  * texts, so a changed file is parsed again; callers get their own copy.
  */
-const recent = new Map<string, Readonly<Record<string, string>>>();
-const RECENT_MAX = 4;
+const recent = new RecentResults<Readonly<Record<string, string>>>(4);
 
 function cachedRawOf(projectText: string | null, stackText: string | null): Record<string, string> {
-  const key = JSON.stringify([projectText, stackText]);
-  let raw = recent.get(key);
-  if (raw === undefined) {
-    raw = rawOf(projectText, stackText);
-    recent.set(key, raw);
-    if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
-  }
-  return { ...raw };
+  return { ...recent.get(JSON.stringify([projectText, stackText]), () => rawOf(projectText, stackText)) };
 }
 
 /**
