@@ -44,6 +44,8 @@ esbuild
     // What went into the bundle, for the tests (no Pulumi SDK, no TypeScript, no zod locales).
     require("fs").writeFileSync(path.join(root, "dist", "ai-system.meta.json"), JSON.stringify(result.metafile));
   })
-  .catch(() => {
+  .catch((error) => {
+    // esbuild has printed its own build errors; anything else (writing the metafile) is said here.
+    if (!Array.isArray(error?.errors)) console.error(error);
     process.exitCode = 1;
   });

@@ -52,6 +52,8 @@ export interface ImageInputs {
  */
 export function readImageInputs(request: ImageInputsRequest): ImageInputs {
   const { plan, configRoot } = request;
+  // One parse of each file for the scans here and the staleness check's plans.
+  const pythonFiles = request.pythonFiles ?? new PythonFiles(configRoot);
   const problems: Finding[] = [];
   const generateHint = `run \`npm run requirements -- --config-root ${configRoot}\` first`;
   const bytes = new Map<string, Buffer | null>();
@@ -107,7 +109,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     });
   }
 
-  const scanner = new ImportScanner(new ModuleResolver(configRoot), request.pythonFiles ?? new PythonFiles(configRoot));
+  const scanner = new ImportScanner(new ModuleResolver(configRoot), pythonFiles);
   const inputs: GroupImageInput[] = [];
   for (const container of [...plan.containers].sort((a, b) => ordinal(a.name, b.name))) {
     const group = container.name;
@@ -165,7 +167,7 @@ export function readImageInputs(request: ImageInputsRequest): ImageInputs {
     });
   }
 
-  if (!problems.some((p) => p.code === "missing-requirements")) problems.push(...staleRequirements(request, bytes));
+  if (!problems.some((p) => p.code === "missing-requirements")) problems.push(...staleRequirements(request, bytes, pythonFiles));
   return { inputs, problems: problems.sort((a, b) => ordinal(a.file, b.file) || a.line - b.line || ordinal(a.code, b.code) || ordinal(a.message, b.message)) };
 }
 
@@ -178,12 +180,12 @@ function unreadable(file: string, error: unknown): Finding {
  * groups changed since): the image would install the wrong packages. Either of the command's
  * runs counts as current: for both machines (its default) or for this machine alone (--machine).
  */
-function staleRequirements(request: ImageInputsRequest, onDisk: ReadonlyMap<string, Buffer | null>): Finding[] {
+function staleRequirements(request: ImageInputsRequest, onDisk: ReadonlyMap<string, Buffer | null>, pythonFiles: PythonFiles): Finding[] {
   const { plan, configRoot, env } = request;
   const names = [BASE_FILE, ...plan.containers.flatMap((c) => [groupFile(c.name), systemFile(c.name)])].sort(ordinal);
   let stale: string[] | null = null;
   for (const machines of [MACHINES, [plan.machine]]) {
-    const generated = generateRequirements({ configRoot, machines, env, override: plan.config.override, pythonFiles: request.pythonFiles });
+    const generated = generateRequirements({ configRoot, machines, env, override: plan.config.override, pythonFiles });
     if (generated.failed) continue;
     const differing = names.filter((name) => onDisk.get(requirementsPath(name))?.toString("utf8") !== generated.files.get(name));
     if (differing.length === 0) return [];
