@@ -201,14 +201,9 @@ describe("e2e: mainpc and pc2 from the compose export on a real Docker engine", 
   });
 
   /** `down -v` with the test's files when they exist, then anything still labelled with the project. */
-  async function removeProject(m: Machine): Promise<string[]> {
-    const problems: string[] = [];
-    if (workDir && fs.existsSync(path.join(workDir, `docker-compose.${m}.e2e.yml`)) && fs.existsSync(path.join(workDir, `${m}.env`))) {
-      const r = await compose(m, ["down", "-v", "--remove-orphans", "-t", "5"], 120_000);
-      if (r.code !== 0) problems.push(`down -v: ${stripWarnings(r.stderr)}`);
-    }
-    problems.push(...(await docker.removeLabelled(`com.docker.compose.project=${project(m)}`)));
-    return problems;
+  function removeProject(m: Machine): Promise<string[]> {
+    const written = workDir && fs.existsSync(path.join(workDir, `docker-compose.${m}.e2e.yml`)) && fs.existsSync(path.join(workDir, `${m}.env`));
+    return docker.removeComposeProject(project(m), written ? (args, timeoutMs) => compose(m, args, timeoutMs) : null);
   }
 
   after(async function () {

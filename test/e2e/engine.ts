@@ -145,6 +145,20 @@ export class DockerCli {
     }
     return problems;
   }
+
+  /**
+   * Removes a compose project: `down -v` through `compose` when the test's files exist (`compose`
+   * not null), then anything still labelled with the project (best effort).
+   */
+  async removeComposeProject(project: string, compose: ((args: readonly string[], timeoutMs: number) => Promise<RunResult>) | null): Promise<string[]> {
+    const problems: string[] = [];
+    if (compose !== null) {
+      const r = await compose(["down", "-v", "--remove-orphans", "-t", "5"], 120_000);
+      if (r.code !== 0) problems.push(`down -v: ${stripWarnings(r.stderr)}`);
+    }
+    problems.push(...(await this.removeLabelled(`com.docker.compose.project=${project}`)));
+    return problems;
+  }
 }
 
 /** Drops the client's "IPv4 forwarding is disabled" warning (expected: see e2e/README.md). */

@@ -132,14 +132,9 @@ describe("e2e: the user's real agents in containers on both hosts, next to stubs
     );
   const containerOf = (m: Machine, key: string): string => files[m].services[key].container_name;
 
-  async function removeProject(m: Machine): Promise<string[]> {
-    const problems: string[] = [];
-    if (workDir && fs.existsSync(path.join(workDir, m, `${m}.e2e.yml`))) {
-      const r = await compose(m, ["down", "-v", "--remove-orphans", "-t", "5"], 120_000);
-      if (r.code !== 0) problems.push(`down -v: ${stripWarnings(r.stderr)}`);
-    }
-    problems.push(...(await docker.removeLabelled(`com.docker.compose.project=${project(m)}`)));
-    return problems;
+  function removeProject(m: Machine): Promise<string[]> {
+    const written = workDir && fs.existsSync(path.join(workDir, m, `${m}.e2e.yml`));
+    return docker.removeComposeProject(project(m), written ? (args, timeoutMs) => compose(m, args, timeoutMs) : null);
   }
 
   before(async function () {
